@@ -25,18 +25,18 @@ for r in rows:
     start, body, end = int(start), int(body), int(end)
     if not (start <= body <= end + 1):
         print(f"row {r}: need start <= body <= end+1"); bad += 1
-    key = (pid, title)
+    # Consecutive rows with the same id and title are one panel (a panel split over boxes).
+    key = (len(groups) - 1, pid, title) if groups and list(groups)[-1][1:] == (pid, title) else (len(groups), pid, title)
     g = groups.setdefault(key, {"fmt": fmt, "file": file, "body": collections.Counter(), "head": collections.Counter()})
     for n in range(start, end + 1):
         line = src[n - 1]
         if line.strip() in ("(",) and line.startswith(" "):
             print(f"panel {pid} {title}: line {n} is a box opener inside the range"); bad += 1
         (g["head"] if n < body else g["body"]).update(chars(line))
-    if g["head"] and chars(("专栏" if pid else "") + pid + title) != g["head"] and n < body:
-        pass
-for (pid, title), g in groups.items():
+for (_, pid, title), g in groups.items():
+    # The source prints some numbered headings without the word 专栏 (` 5-2`, ` 10-1`).
     head = chars(("专栏" if pid else "") + pid + title)
-    if g["head"] and g["head"] != head:
+    if g["head"] and g["head"] != head and g["head"] != chars(pid + title):
         print(f"panel {pid} {title}: heading lines hold {dict(g['head'])}, id+title hold {dict(head)}"); bad += 1
     if g["fmt"] == "table":
         t = (root / g["file"]).read_text(encoding="utf-8")

@@ -1,0 +1,379 @@
+//! The document model: plan → chapters → sections → blocks (paragraphs and panels), and the
+//! flat list of passages with their stable ids that the index, the web and the citations use.
+//!
+//! Passage ids are derived from a passage's place, never stored, so rebuilding an unchanged
+//! corpus gives the same ids:
+//!
+//! | passage | id |
+//! | --- | --- |
+//! | chapter 4 heading | `4` |
+//! | section 4.1 heading | `4.1` |
+//! | third paragraph of section 4.1 | `4.1.3` |
+//! | second paragraph of chapter 4's introduction | `4.0.2` |
+//! | paragraph before chapter 1 | `0.0.n` |
+//! | panel 4-1 heading | `p4-1` |
+//! | row 2 of the table of panel 4-1 | `p4-1.r2` |
+//! | item 3 of panel 5-1 | `p5-1.3` |
+//! | note 1 under panel 2 | `p2.n1` |
+//! | first unnumbered panel in section 4.5 | `p4.5a` (and `p4.5a.r1` …) |
+
+use serde::Serialize;
+
+/// One plan: the title, what stands before the first chapter, and its chapters.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Document {
+    /// The folder name under `corpus/`: `caidian`.
+    pub slug: String,
+    pub title: String,
+    /// Paragraphs (and panels) before the first chapter.
+    pub front: Vec<Block>,
+    pub chapters: Vec<Chapter>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Chapter {
+    pub number: u32,
+    /// `None` when the source lacks the heading's wording.
+    pub title: Option<String>,
+    /// The heading was recovered from evidence in the text, not printed in the source.
+    pub inferred: bool,
+    /// The chapter's introduction, before its first section.
+    pub blocks: Vec<Block>,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Section {
+    pub number: u32,
+    pub title: Option<String>,
+    pub inferred: bool,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Paragraph(String),
+    Panel(Panel),
+}
+
+/// A 专栏 panel: a boxed list of projects, targets or tasks.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Panel {
+    /// The printed number (`4-1`, `2`), `None` for an unnumbered panel.
+    pub number: Option<String>,
+    pub title: String,
+    /// The main indicator table (专栏 2): its rows are indicators.
+    pub indicators: bool,
+    pub body: Vec<PanelBlock>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PanelBlock {
+    Item(String),
+    Table(Table),
+    /// A note under a table (注：…).
+    Note(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Table {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PassageKind {
+    Heading,
+    Paragraph,
+    PanelItem,
+    TableRow,
+    Indicator,
+    Note,
+}
+
+impl PassageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PassageKind::Heading => "heading",
+            PassageKind::Paragraph => "paragraph",
+            PassageKind::PanelItem => "panel_item",
+            PassageKind::TableRow => "table_row",
+            PassageKind::Indicator => "indicator",
+            PassageKind::Note => "note",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PassageKind> {
+        Some(match s {
+            "heading" => PassageKind::Heading,
+            "paragraph" => PassageKind::Paragraph,
+            "panel_item" | "item" => PassageKind::PanelItem,
+            "table_row" | "table" | "row" => PassageKind::TableRow,
+            "indicator" => PassageKind::Indicator,
+            "note" => PassageKind::Note,
+            _ => return None,
+        })
+    }
+}
+
+/// Where a passage stands: chapter › section › panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChapterRef {
+    pub number: u32,
+    pub title: Option<String>,
+    pub inferred: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionRef {
+    /// `4.1`
+    pub number: String,
+    pub title: Option<String>,
+    pub inferred: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PanelRef {
+    /// The panel's key: its printed number (`4-1`) or, unnumbered, its place (`4.5a`).
+    pub id: String,
+    /// True when the panel has a printed number.
+    pub numbered: bool,
+    pub title: String,
+}
+
+/// The unit of search and citation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Passage {
+    pub doc: String,
+    pub id: String,
+    pub kind: PassageKind,
+    /// The text as stored and shown. Table rows are `列名：值` lines joined with `\n`.
+    pub text: String,
+    pub chapter: Option<ChapterRef>,
+    pub section: Option<SectionRef>,
+    pub panel: Option<PanelRef>,
+    /// Table rows: the (column, cell) pairs, empty cells left out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<(String, String)>,
+    /// Position in reading order within the document.
+    pub order: usize,
+}
+
+/// Chinese numerals for chapter and section numbers (一 … 九十九).
+pub fn chinese_number(n: u32) -> String {
+    const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0 => "零".to_string(),
+        1..=9 => DIGITS[n as usize].to_string(),
+        10..=19 => format!("十{}", DIGITS[(n % 10) as usize]),
+        20..=99 => format!("{}十{}", DIGITS[(n / 10) as usize], DIGITS[(n % 10) as usize]),
+        _ => n.to_string(),
+    }
+}
+
+/// The inverse of [`chinese_number`]; `None` for anything else.
+pub fn parse_chinese_number(s: &str) -> Option<u32> {
+    let digit = |c: char| "一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32 + 1);
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        [c] if *c == '十' => Some(10),
+        [c] => digit(*c),
+        ['十', u] => Some(10 + digit(*u)?),
+        [t, '十'] => Some(digit(*t)? * 10),
+        [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
+        _ => None,
+    }
+}
+
+impl Chapter {
+    /// `第四章`
+    pub fn label(&self) -> String {
+        format!("第{}章", chinese_number(self.number))
+    }
+}
+
+impl Section {
+    /// `第一节`
+    pub fn label(&self) -> String {
+        format!("第{}节", chinese_number(self.number))
+    }
+}
+
+impl ChapterRef {
+    pub fn label(&self) -> String {
+        format!("第{}章", chinese_number(self.number))
+    }
+}
+
+impl SectionRef {
+    pub fn label(&self) -> String {
+        let n = self.number.rsplit('.').next().and_then(|s| s.parse().ok()).unwrap_or(0);
+        format!("第{}节", chinese_number(n))
+    }
+}
+
+impl PanelRef {
+    /// `专栏 4-1` or the title alone for an unnumbered panel.
+    pub fn label(&self) -> String {
+        if self.numbered {
+            format!("专栏 {}", self.id)
+        } else {
+            self.title.clone()
+        }
+    }
+}
+
+impl Panel {
+    pub fn heading_text(&self) -> String {
+        match &self.number {
+            Some(n) => format!("专栏 {} {}", n, self.title),
+            None => self.title.clone(),
+        }
+    }
+}
+
+/// A table row as a passage text: `列名：值` lines, empty cells left out.
+pub fn row_cells(columns: &[String], row: &[String]) -> Vec<(String, String)> {
+    columns
+        .iter()
+        .zip(row)
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(c, v)| (c.clone(), v.clone()))
+        .collect()
+}
+
+pub fn cells_text(cells: &[(String, String)]) -> String {
+    cells
+        .iter()
+        .map(|(c, v)| if c.is_empty() { v.clone() } else { format!("{c}：{v}") })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Document {
+    /// Flatten the document into passages in reading order, with their ids.
+    pub fn passages(&self) -> Vec<Passage> {
+        let mut f = Flattener { slug: &self.slug, out: Vec::new() };
+        f.blocks(&self.front, "0.0", &None, &None);
+        for c in &self.chapters {
+            let cref = Some(ChapterRef { number: c.number, title: c.title.clone(), inferred: c.inferred });
+            let heading = match &c.title {
+                Some(t) => format!("{} {}", c.label(), t),
+                None => c.label(),
+            };
+            f.push(PassageKind::Heading, c.number.to_string(), heading, &cref, &None, &None, vec![]);
+            f.blocks(&c.blocks, &format!("{}.0", c.number), &cref, &None);
+            for s in &c.sections {
+                let num = format!("{}.{}", c.number, s.number);
+                let sref = Some(SectionRef { number: num.clone(), title: s.title.clone(), inferred: s.inferred });
+                let heading = match &s.title {
+                    Some(t) => format!("{} {}", s.label(), t),
+                    None => s.label(),
+                };
+                f.push(PassageKind::Heading, num.clone(), heading, &cref, &sref, &None, vec![]);
+                f.blocks(&s.blocks, &num, &cref, &sref);
+            }
+        }
+        f.out
+    }
+
+    /// Every panel with the chapter and section it stands in.
+    pub fn panels(&self) -> Vec<(&Panel, Option<u32>, Option<u32>)> {
+        fn collect<'a>(blocks: &'a [Block], c: Option<u32>, s: Option<u32>, out: &mut Vec<(&'a Panel, Option<u32>, Option<u32>)>) {
+            for b in blocks {
+                if let Block::Panel(p) = b {
+                    out.push((p, c, s));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        collect(&self.front, None, None, &mut out);
+        for c in &self.chapters {
+            collect(&c.blocks, Some(c.number), None, &mut out);
+            for s in &c.sections {
+                collect(&s.blocks, Some(c.number), Some(s.number), &mut out);
+            }
+        }
+        out
+    }
+}
+
+struct Flattener<'a> {
+    slug: &'a str,
+    out: Vec<Passage>,
+}
+
+impl Flattener<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        kind: PassageKind,
+        id: String,
+        text: String,
+        chapter: &Option<ChapterRef>,
+        section: &Option<SectionRef>,
+        panel: &Option<PanelRef>,
+        cells: Vec<(String, String)>,
+    ) {
+        let order = self.out.len();
+        self.out.push(Passage {
+            doc: self.slug.to_string(),
+            id,
+            kind,
+            text,
+            chapter: chapter.clone(),
+            section: section.clone(),
+            panel: panel.clone(),
+            cells,
+            order,
+        });
+    }
+
+    /// The blocks under one heading; `place` is `4.1` (or `4.0` for a chapter introduction).
+    fn blocks(&mut self, blocks: &[Block], place: &str, ch: &Option<ChapterRef>, sec: &Option<SectionRef>) {
+        let mut para = 0;
+        let mut unnumbered = 0u8;
+        for block in blocks {
+            match block {
+                Block::Paragraph(text) => {
+                    para += 1;
+                    self.push(PassageKind::Paragraph, format!("{place}.{para}"), text.clone(), ch, sec, &None, vec![]);
+                }
+                Block::Panel(panel) => {
+                    let key = match &panel.number {
+                        Some(n) => n.clone(),
+                        None => {
+                            let letter = (b'a' + unnumbered.min(25)) as char;
+                            unnumbered += 1;
+                            format!("{place}{letter}")
+                        }
+                    };
+                    let pref = Some(PanelRef { id: key.clone(), numbered: panel.number.is_some(), title: panel.title.clone() });
+                    self.push(PassageKind::Heading, format!("p{key}"), panel.heading_text(), ch, sec, &pref, vec![]);
+                    let (mut item, mut row, mut note) = (0, 0, 0);
+                    for pb in &panel.body {
+                        match pb {
+                            PanelBlock::Item(text) => {
+                                item += 1;
+                                self.push(PassageKind::PanelItem, format!("p{key}.{item}"), text.clone(), ch, sec, &pref, vec![]);
+                            }
+                            PanelBlock::Note(text) => {
+                                note += 1;
+                                self.push(PassageKind::Note, format!("p{key}.n{note}"), text.clone(), ch, sec, &pref, vec![]);
+                            }
+                            PanelBlock::Table(t) => {
+                                let kind = if panel.indicators { PassageKind::Indicator } else { PassageKind::TableRow };
+                                for r in &t.rows {
+                                    row += 1;
+                                    let cells = row_cells(&t.columns, r);
+                                    self.push(kind, format!("p{key}.r{row}"), cells_text(&cells), ch, sec, &pref, cells);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
