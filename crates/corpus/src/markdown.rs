@@ -116,19 +116,18 @@ pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let chars: Vec<char> = text.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
-        let at_start = i == 0;
+        let then_space = chars.get(i + 1).is_none_or(|n| n.is_whitespace());
         let needs = match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '&' | '{' | '}' | '~' | '!' | '$' => true,
-            '-' | '+' | '=' => at_start,
-            // `1.` or `1)` at the start of a line would open an ordered list.
-            '.' | ')' => chars[..i].iter().all(|d| d.is_ascii_digit()) && i > 0,
+            // `- x`, `+ x` and `1. x` at the start of a line would open a list.
+            '-' | '+' => i == 0 && then_space,
+            '.' | ')' => i > 0 && then_space && chars[..i].iter().all(|d| d.is_ascii_digit()),
             _ => false,
         };
         if needs {
             out.push('\\');
         }
         out.push(c);
-        let _ = at_start;
     }
     out
 }
