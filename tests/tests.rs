@@ -1,1 +1,8 @@
+//! plansearch's integration tests: one binary, one module per area, all on the real corpus.
 
+// Shared helpers: repository root, the corpus loaded once, temp copies, the binary.
+mod util;
+
+// The corpus reproduces the source: regenerated exactly, nothing lost or invented,
+// structure and panels in place, stable ids, bad sources rejected.
+mod corpus;

@@ -9,7 +9,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "plansearch", version, about = "Search the 14th Five-Year Plan of Caidian District, Wuhan (Chinese/English)")]
+#[command(
+    name = "plansearch",
+    version,
+    about = "Search the 14th Five-Year Plan of Caidian District, Wuhan (Chinese/English)"
+)]
 struct Cli {
     /// The corpus folder: one `<slug>/plan.zh.md` per plan.
     #[arg(long, global = true, default_value = "corpus")]
@@ -35,7 +39,10 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             // A closed pipe (`plansearch passages | head`) is not an error.
-            if err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)) {
+            if err.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("plansearch: {err:#}");
@@ -52,16 +59,34 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn ingest(corpus: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let dirs = plansearch_corpus::Corpus::document_dirs(corpus).with_context(|| format!("reading {}", corpus.display()))?;
+    let dirs = plansearch_corpus::Corpus::document_dirs(corpus)
+        .with_context(|| format!("reading {}", corpus.display()))?;
     let mut any = false;
-    for dir in dirs.iter().filter(|d| d.join(plansearch_corpus::SOURCE_TXT).exists()) {
+    // A plan kept only as Markdown has nothing to ingest; one with a source or a panel map
+    // must convert (a missing source is then an error, not a skip).
+    let sources = dirs.iter().filter(|d| {
+        d.join(plansearch_corpus::SOURCE_TXT).exists() || d.join("panels.tsv").exists()
+    });
+    for dir in sources {
         any = true;
         let outcome = plansearch_corpus::ingest(dir)?;
-        let state = if outcome.changed { "written" } else { "unchanged" };
-        println!("{}: {state} ({} passages)", outcome.path.display(), outcome.passages);
+        let state = if outcome.changed {
+            "written"
+        } else {
+            "unchanged"
+        };
+        println!(
+            "{}: {state} ({} passages)",
+            outcome.path.display(),
+            outcome.passages
+        );
     }
     if !any {
-        anyhow::bail!("no {}/<slug>/{} to ingest", corpus.display(), plansearch_corpus::SOURCE_TXT);
+        anyhow::bail!(
+            "no {}/<slug>/{} to ingest",
+            corpus.display(),
+            plansearch_corpus::SOURCE_TXT
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -74,7 +99,14 @@ fn passages(corpus: &std::path::Path, json: bool) -> anyhow::Result<ExitCode> {
             serde_json::to_writer(&mut out, &p)?;
             writeln!(out)?;
         } else {
-            writeln!(out, "{}/{}\t{}\t{}", p.doc, p.id, p.kind.as_str(), p.text.replace('\n', " ｜ "))?;
+            writeln!(
+                out,
+                "{}/{}\t{}\t{}",
+                p.doc,
+                p.id,
+                p.kind.as_str(),
+                p.text.replace('\n', " ｜ ")
+            )?;
         }
     }
     out.flush()?;

@@ -20,7 +20,10 @@ pub mod text;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use model::{Block, Chapter, ChapterRef, Document, Panel, PanelBlock, PanelRef, Passage, PassageKind, Section, SectionRef, Table};
+pub use model::{
+    Block, Chapter, ChapterRef, Document, Panel, PanelBlock, PanelRef, Passage, PassageKind,
+    Section, SectionRef, Table,
+};
 pub use repairs::Repairs;
 
 /// The file name of a document's corpus Markdown inside `corpus/<slug>/`.
@@ -31,23 +34,43 @@ pub const SOURCE_TXT: &str = "source.txt";
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{}: not UTF-8 text (first bad byte at offset {offset})", path.display())]
     NotUtf8 { path: PathBuf, offset: usize },
     #[error("{}:{line}: {message}", path.display())]
-    Source { path: PathBuf, line: usize, message: String },
+    Source {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     #[error("{}:{line}: {message}", path.display())]
-    Repair { path: PathBuf, line: usize, message: String },
+    Repair {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     #[error("{}:{}", path.display(), source)]
-    Markdown { path: PathBuf, source: markdown::ReadError },
+    Markdown {
+        path: PathBuf,
+        source: markdown::ReadError,
+    },
     #[error("{}: no documents (expected corpus/<slug>/{PLAN_MD})", path.display())]
     Empty { path: PathBuf },
 }
 
 /// Read a file as UTF-8, naming the file in any error.
 pub fn read_utf8(path: &Path) -> Result<String, IngestError> {
-    let bytes = std::fs::read(path).map_err(|e| IngestError::Io { path: path.to_path_buf(), source: e })?;
-    String::from_utf8(bytes).map_err(|e| IngestError::NotUtf8 { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() })
+    let bytes = std::fs::read(path).map_err(|e| IngestError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    String::from_utf8(bytes).map_err(|e| IngestError::NotUtf8 {
+        path: path.to_path_buf(),
+        offset: e.utf8_error().valid_up_to(),
+    })
 }
 
 /// Convert `dir/source.txt` (with the repairs beside it) into a document.
@@ -73,21 +96,37 @@ pub fn ingest(dir: &Path) -> Result<IngestOutcome, IngestError> {
     let doc = convert_dir(dir)?.document;
     let md = markdown::write(&doc);
     // Prove the Markdown reads back to the same document before it replaces anything.
-    let back = markdown::read(&doc.slug, &md).map_err(|e| IngestError::Markdown { path: dir.join(PLAN_MD), source: e })?;
+    let back = markdown::read(&doc.slug, &md).map_err(|e| IngestError::Markdown {
+        path: dir.join(PLAN_MD),
+        source: e,
+    })?;
     if back != doc {
-        return Err(IngestError::Source { path: dir.join(PLAN_MD), line: 0, message: "the Markdown does not read back to the converted document".into() });
+        return Err(IngestError::Source {
+            path: dir.join(PLAN_MD),
+            line: 0,
+            message: "the Markdown does not read back to the converted document".into(),
+        });
     }
     let path = dir.join(PLAN_MD);
-    let changed = std::fs::read(&path).map(|old| old != md.as_bytes()).unwrap_or(true);
+    let changed = std::fs::read(&path)
+        .map(|old| old != md.as_bytes())
+        .unwrap_or(true);
     if changed {
         write_atomic(&path, md.as_bytes())?;
     }
-    Ok(IngestOutcome { path, changed, passages: doc.passages().len() })
+    Ok(IngestOutcome {
+        path,
+        changed,
+        passages: doc.passages().len(),
+    })
 }
 
 /// Write a file through a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IngestError> {
-    let io = |e: std::io::Error| IngestError::Io { path: path.to_path_buf(), source: e };
+    let io = |e: std::io::Error| IngestError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    };
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
@@ -97,7 +136,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IngestError> {
 }
 
 fn slug_of(dir: &Path) -> String {
-    dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "plan".into())
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "plan".into())
 }
 
 /// All documents of a corpus folder: every `corpus/<slug>/plan.zh.md`, in slug order, with
@@ -117,19 +158,35 @@ impl Corpus {
                 continue;
             }
             let md = read_utf8(&path)?;
-            let doc = markdown::read(&slug_of(&dir), &md).map_err(|e| IngestError::Markdown { path: path.clone(), source: e })?;
+            let doc = markdown::read(&slug_of(&dir), &md).map_err(|e| IngestError::Markdown {
+                path: path.clone(),
+                source: e,
+            })?;
             documents.push(doc);
         }
         if documents.is_empty() {
-            return Err(IngestError::Empty { path: root.to_path_buf() });
+            return Err(IngestError::Empty {
+                path: root.to_path_buf(),
+            });
         }
-        Ok(Corpus { root: root.to_path_buf(), documents })
+        Ok(Corpus {
+            root: root.to_path_buf(),
+            documents,
+        })
     }
 
     /// The document folders under the corpus root, `caidian` first, then by name.
     pub fn document_dirs(root: &Path) -> Result<Vec<PathBuf>, IngestError> {
-        let io = |e| IngestError::Io { path: root.to_path_buf(), source: e };
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir(root).map_err(io)?.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect();
+        let io = |e| IngestError::Io {
+            path: root.to_path_buf(),
+            source: e,
+        };
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+            .map_err(io)?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
         dirs.sort_by_key(|d| (slug_of(d) != "caidian", slug_of(d)));
         Ok(dirs)
     }
@@ -147,7 +204,11 @@ impl Corpus {
         Self::document_dirs(root)
             .ok()?
             .iter()
-            .filter_map(|d| std::fs::metadata(d.join(PLAN_MD)).and_then(|m| m.modified()).ok())
+            .filter_map(|d| {
+                std::fs::metadata(d.join(PLAN_MD))
+                    .and_then(|m| m.modified())
+                    .ok()
+            })
             .max()
     }
 }

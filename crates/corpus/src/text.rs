@@ -81,7 +81,10 @@ mod tests {
     #[test]
     fn spaces_between_chinese_and_numbers_go() {
         assert_eq!(normalize_spaces("达到 400 亿元"), "达到400亿元");
-        assert_eq!(normalize_spaces("3000 吨TRF，600 吨 BLK"), "3000吨TRF，600吨BLK");
+        assert_eq!(
+            normalize_spaces("3000 吨TRF，600 吨 BLK"),
+            "3000吨TRF，600吨BLK"
+        );
         assert_eq!(normalize_spaces("研 发"), "研发");
     }
 
@@ -94,7 +97,10 @@ mod tests {
 
     #[test]
     fn bookmarks_vanish_and_text_stays() {
-        assert_eq!(strip_bookmarks("[bookmark: 第一节指导思想]第一节\t指导思想"), "第一节\t指导思想");
+        assert_eq!(
+            strip_bookmarks("[bookmark: 第一节指导思想]第一节\t指导思想"),
+            "第一节\t指导思想"
+        );
         assert_eq!(strip_bookmarks("[bookmark: _a][bookmark: _b]x"), "x");
         assert_eq!(strip_bookmarks("无标签"), "无标签");
     }
