@@ -1,0 +1,100 @@
+//! The two analyses as tantivy tokenizers, registered on an index under fixed names. The
+//! writer and the reader both call [`register`], so they can never disagree.
+
+use tantivy::tokenizer::{Token as TantivyToken, TokenStream, Tokenizer};
+
+use crate::{gram_tokens, normalize, word_tokens, Token};
+
+/// The tokenizer name of the word fields.
+pub const WORDS: &str = "plan_words";
+/// The tokenizer name of the gram field.
+pub const GRAMS: &str = "plan_grams";
+
+/// Register both analyses on an index.
+pub fn register(index: &tantivy::Index) {
+    index.tokenizers().register(WORDS, WordTokenizer);
+    index.tokenizers().register(GRAMS, GramTokenizer);
+}
+
+/// jieba search-mode words (see the crate docs).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WordTokenizer;
+
+/// Chinese unigrams and bigrams, Latin words (see the crate docs).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GramTokenizer;
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream::new(text, word_tokens(&normalize(text)))
+    }
+}
+
+impl Tokenizer for GramTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream::new(text, gram_tokens(&normalize(text)))
+    }
+}
+
+/// Tokens computed up front. Offsets are byte offsets into the text given to the tokenizer
+/// (normalization keeps one character for one, but not one byte for one, so the offsets
+/// are recomputed on the original text).
+pub struct VecTokenStream {
+    tokens: Vec<TantivyToken>,
+    at: usize,
+}
+
+impl VecTokenStream {
+    fn new(original: &str, tokens: Vec<Token>) -> VecTokenStream {
+        let bytes: Vec<usize> = original.char_indices().map(|(b, _)| b).chain([original.len()]).collect();
+        let tokens = tokens
+            .into_iter()
+            .map(|t| TantivyToken {
+                offset_from: bytes[t.start],
+                offset_to: bytes[t.end],
+                position: t.position,
+                text: t.text,
+                position_length: 1,
+            })
+            .collect();
+        VecTokenStream { tokens, at: 0 }
+    }
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        self.at += 1;
+        self.at <= self.tokens.len()
+    }
+    fn token(&self) -> &TantivyToken {
+        &self.tokens[self.at - 1]
+    }
+    fn token_mut(&mut self) -> &mut TantivyToken {
+        &mut self.tokens[self.at - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_token(t: &TantivyToken, position: usize, text: &str, from: usize, to: usize) {
+        assert_eq!((t.position, t.text.as_str(), t.offset_from, t.offset_to), (position, text, from, to));
+    }
+
+    #[test]
+    fn gram_stream_has_positions_for_phrases() {
+        let mut tok = GramTokenizer;
+        let mut s = tok.token_stream("小康，5G");
+        let mut all = vec![];
+        while s.advance() {
+            all.push(s.token().clone());
+        }
+        assert_token(&all[0], 0, "小", 0, 3);
+        assert_token(&all[1], 0, "小康", 0, 6);
+        assert_token(&all[2], 1, "康", 3, 6);
+        assert_token(&all[3], 2, "5g", 9, 11);
+    }
+}
