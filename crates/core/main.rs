@@ -18,6 +18,9 @@ struct Cli {
     /// The corpus folder: one `<slug>/plan.zh.md` per plan.
     #[arg(long, global = true, default_value = "corpus")]
     corpus: PathBuf,
+    /// The index folder (built by `build`, or by `search` and `serve` when missing or stale).
+    #[arg(long, global = true, default_value = "index")]
+    index: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
@@ -30,6 +33,22 @@ enum Command {
     Passages {
         #[arg(long)]
         json: bool,
+    },
+    /// Ingest the sources, then build the search index aside and swap it in.
+    Build,
+    /// Search the plan and print ranked passages (`--json`: the API's response object).
+    Search {
+        /// The query: words (all required), "exact phrases", A OR B, -excluded, chapter:4,
+        /// section:4.1, panel:4-1, kind:table, company:格力.
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        query: Vec<String>,
+        #[arg(long)]
+        json: bool,
+        /// How many hits (at most 100).
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
     },
 }
 
@@ -55,7 +74,87 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Ingest => ingest(&cli.corpus),
         Command::Passages { json } => passages(&cli.corpus, json),
+        Command::Build => build(&cli.corpus, &cli.index),
+        Command::Search { query, json, limit, offset } => search(&cli.corpus, &cli.index, &query.join(" "), json, limit, offset),
     }
+}
+
+fn build(corpus: &std::path::Path, index: &std::path::Path) -> anyhow::Result<ExitCode> {
+    ingest(corpus)?;
+    let started = std::time::Instant::now();
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut progress = |done: usize, total: usize| {
+        if tty {
+            let width = 30;
+            let filled = done * width / total.max(1);
+            eprint!("\rindexing [{}{}] {done}/{total}", "#".repeat(filled), " ".repeat(width - filled));
+        }
+    };
+    let meta = plansearch_index::build(corpus, index, &mut progress)?;
+    if tty {
+        eprintln!();
+    }
+    println!("{}: {} passages from {} document(s) in {:.2}s", index.display(), meta.passages, meta.documents.len(), started.elapsed().as_secs_f64());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Open the index, building it when it is missing, broken or older than the corpus.
+pub fn open_engine(corpus: &std::path::Path, index: &std::path::Path) -> anyhow::Result<plansearch_search::Engine> {
+    let (ix, _) = plansearch_index::ensure(corpus, index, &mut |why| eprintln!("plansearch: {why}"))?;
+    let synonyms_path = corpus.join("synonyms.tsv");
+    let synonyms = if synonyms_path.exists() {
+        plansearch_search::Synonyms::load(&synonyms_path).with_context(|| format!("reading {}", synonyms_path.display()))?
+    } else {
+        plansearch_search::Synonyms::builtin()
+    };
+    Ok(plansearch_search::Engine::new(ix, synonyms))
+}
+
+fn search(corpus: &std::path::Path, index: &std::path::Path, q: &str, json: bool, limit: usize, offset: usize) -> anyhow::Result<ExitCode> {
+    if q.chars().count() > plansearch_search::MAX_QUERY_CHARS {
+        anyhow::bail!("the query has {} characters; the limit is {}", q.chars().count(), plansearch_search::MAX_QUERY_CHARS);
+    }
+    let engine = open_engine(corpus, index)?;
+    let req = plansearch_search::Request { q: q.to_string(), limit: limit.min(plansearch_search::MAX_LIMIT), offset, ..Default::default() };
+    let res = engine.search(&req)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if json {
+        serde_json::to_writer_pretty(&mut out, &res)?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let bold = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    writeln!(out, "{} passages for {} ({:.2} ms)", res.total, res.interpreted.query, res.took_ms)?;
+    for note in &res.interpreted.notes {
+        writeln!(out, "note: {note}")?;
+    }
+    for e in &res.interpreted.expanded {
+        writeln!(out, "also searched: {} → {}", e.from, e.to)?;
+    }
+    if let Some(m) = &res.message {
+        writeln!(out, "{m}")?;
+    }
+    for (n, hit) in res.hits.iter().enumerate() {
+        writeln!(out, "\n{:>3}. {}/{}  {}", res.offset + n + 1, hit.doc, hit.id, hit.breadcrumb)?;
+        let mut line = String::new();
+        let chars: Vec<char> = hit.snippet.chars().collect();
+        let mut at = 0;
+        for &(s, e) in &hit.snippet_highlights {
+            line.extend(&chars[at..s]);
+            let m: String = chars[s..e].iter().collect();
+            if bold {
+                line.push_str(&format!("\x1b[1;31m{m}\x1b[0m"));
+            } else {
+                line.push_str(&format!("[{m}]"));
+            }
+            at = e;
+        }
+        line.extend(&chars[at..]);
+        writeln!(out, "     {}", line.replace('\n', " ｜ "))?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn ingest(corpus: &std::path::Path) -> anyhow::Result<ExitCode> {

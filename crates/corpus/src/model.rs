@@ -18,7 +18,7 @@
 //! | note 1 under panel 2 | `p2.n1` |
 //! | first unnumbered panel in section 4.5 | `p4.5a` (and `p4.5a.r1` …) |
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One plan: the title, what stands before the first chapter, and its chapters.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -82,7 +82,7 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PassageKind {
     Heading,
@@ -119,14 +119,14 @@ impl PassageKind {
 }
 
 /// Where a passage stands: chapter › section › panel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChapterRef {
     pub number: u32,
     pub title: Option<String>,
     pub inferred: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SectionRef {
     /// `4.1`
     pub number: String,
@@ -134,7 +134,7 @@ pub struct SectionRef {
     pub inferred: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PanelRef {
     /// The panel's key: its printed number (`4-1`) or, unnumbered, its place (`4.5a`).
     pub id: String,
@@ -144,7 +144,7 @@ pub struct PanelRef {
 }
 
 /// The unit of search and citation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Passage {
     pub doc: String,
     pub id: String,
@@ -155,7 +155,7 @@ pub struct Passage {
     pub section: Option<SectionRef>,
     pub panel: Option<PanelRef>,
     /// Table rows: the (column, cell) pairs, empty cells left out.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cells: Vec<(String, String)>,
     /// Position in reading order within the document.
     pub order: usize,

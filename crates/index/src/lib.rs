@@ -1,1 +1,388 @@
-//! index
+//! The on-disk tantivy index of the corpus: its schema, how it is built, and how it is
+//! opened.
+//!
+//! A key design decision: a build never touches the index being served. Each build goes
+//! into a fresh directory `index/build-<time>-<pid>/`, and only when it is complete (tantivy
+//! commit, metadata written and synced) does the pointer file `index/CURRENT` switch to it,
+//! by an atomic rename. A build killed at any moment leaves `CURRENT` on the previous
+//! complete index; a lock file stops two builds at once; old builds are removed after a
+//! swap. An index whose metadata names another schema, analysis or corpus is rebuilt.
+//!
+//! One document per passage. Stored: the passage as JSON (the search crate gives it back
+//! whole). Indexed: `words` (jieba words of the text) and `heading` (the chapter, section
+//! and panel titles it stands under) for ranking, `grams` (characters and bigrams with
+//! positions) for exact substrings, `company` for the `company:` filter, and keys for
+//! filters, neighbours and facets.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use plansearch_analysis::tokenizer::{self, GRAMS, WORDS};
+use plansearch_corpus::{Corpus, Passage};
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING};
+use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
+
+/// Bumped whenever the schema or what is stored changes.
+pub const SCHEMA_VERSION: u32 = 1;
+const META: &str = "plansearch.json";
+const CURRENT: &str = "CURRENT";
+const LOCK: &str = ".build.lock";
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("the index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error(transparent)]
+    Corpus(#[from] plansearch_corpus::IngestError),
+    #[error("no index in {} (run `plansearch build`)", .0.display())]
+    Missing(PathBuf),
+    #[error("the index in {} is unusable: {why}", path.display())]
+    Broken { path: PathBuf, why: String },
+    #[error("another build of {} is running (lock file {}); wait for it to finish", dir.display(), dir.join(LOCK).display())]
+    Busy { dir: PathBuf },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
+    move |source| IndexError::Io { path: path.to_path_buf(), source }
+}
+
+/// The fields of the schema, looked up once.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub key: Field,
+    pub doc: Field,
+    pub doc_no: Field,
+    pub kind: Field,
+    pub chapter: Field,
+    pub section: Field,
+    pub panel: Field,
+    pub panel_no: Field,
+    pub seq: Field,
+    pub words: Field,
+    pub heading: Field,
+    pub grams: Field,
+    pub company: Field,
+    pub json: Field,
+}
+
+/// The schema: the one place where fields are defined.
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |tok: &str, record: IndexRecordOption| TextOptions::default().set_indexing_options(TextFieldIndexing::default().set_tokenizer(tok).set_index_option(record));
+    let fields = Fields {
+        key: b.add_text_field("key", STRING | STORED),
+        doc: b.add_text_field("doc", STRING | STORED),
+        doc_no: b.add_u64_field("doc_no", FAST),
+        kind: b.add_text_field("kind", STRING),
+        chapter: b.add_u64_field("chapter", INDEXED | FAST),
+        section: b.add_text_field("section", STRING),
+        panel: b.add_text_field("panel", STRING),
+        panel_no: b.add_u64_field("panel_no", FAST),
+        seq: b.add_text_field("seq", STRING),
+        words: b.add_text_field("words", text(WORDS, IndexRecordOption::WithFreqs)),
+        heading: b.add_text_field("heading", text(WORDS, IndexRecordOption::WithFreqs)),
+        grams: b.add_text_field("grams", text(GRAMS, IndexRecordOption::WithFreqsAndPositions)),
+        company: b.add_text_field("company", text(GRAMS, IndexRecordOption::WithFreqsAndPositions)),
+        json: b.add_text_field("json", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// What the index knows besides its documents: the versions it was built with, the corpus
+/// it was built from, and the tables that facets refer to.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Meta {
+    pub schema_version: u32,
+    pub analysis_version: u32,
+    pub corpus_fingerprint: String,
+    pub built_at_unix: u64,
+    pub build_seconds: f64,
+    pub passages: usize,
+    pub documents: Vec<DocMeta>,
+    /// Panels in order; a passage's `panel_no` is its position here plus one.
+    pub panels: Vec<PanelMeta>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DocMeta {
+    pub slug: String,
+    pub title: String,
+    pub chapters: Vec<ChapterMeta>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ChapterMeta {
+    pub number: u32,
+    pub title: Option<String>,
+    pub inferred: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PanelMeta {
+    pub doc: String,
+    pub id: String,
+    pub title: String,
+    pub numbered: bool,
+    pub chapter: Option<u32>,
+}
+
+/// A fingerprint of everything an index is built from: the corpus Markdown files, the plan
+/// dictionary and the versions. FNV-1a, stable across runs and platforms.
+pub fn corpus_fingerprint(corpus_root: &Path) -> Result<String, IndexError> {
+    let mut h: u64 = 0xcbf29ce484222325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    };
+    eat(format!("schema {SCHEMA_VERSION} analysis {}", plansearch_analysis::ANALYSIS_VERSION).as_bytes());
+    eat(plansearch_analysis::PLAN_DICT.as_bytes());
+    for dir in Corpus::document_dirs(corpus_root)? {
+        let md = dir.join(plansearch_corpus::PLAN_MD);
+        if md.exists() {
+            eat(dir.file_name().unwrap_or_default().as_encoded_bytes());
+            eat(&std::fs::read(&md).map_err(io(&md))?);
+        }
+    }
+    Ok(format!("{h:016x}"))
+}
+
+/// An open, searchable index.
+#[derive(Clone)]
+pub struct PlanIndex {
+    pub dir: PathBuf,
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+    pub meta: Meta,
+}
+
+impl std::fmt::Debug for PlanIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlanIndex").field("dir", &self.dir).field("passages", &self.meta.passages).finish()
+    }
+}
+
+/// The directory the pointer names, if there is a pointer.
+fn current_dir(root: &Path) -> Option<PathBuf> {
+    let name = std::fs::read_to_string(root.join(CURRENT)).ok()?;
+    let name = name.trim();
+    (!name.is_empty() && !name.contains(['/', '\\']) && name != "..").then(|| root.join(name))
+}
+
+impl PlanIndex {
+    /// Open the current index under `root`, checking its files and metadata.
+    pub fn open(root: &Path) -> Result<PlanIndex, IndexError> {
+        let dir = current_dir(root).ok_or_else(|| IndexError::Missing(root.to_path_buf()))?;
+        let broken = |why: String| IndexError::Broken { path: dir.clone(), why };
+        let meta_path = dir.join(META);
+        let meta: Meta = serde_json::from_slice(&std::fs::read(&meta_path).map_err(|e| broken(format!("{}: {e}", meta_path.display())))?)
+            .map_err(|e| broken(format!("{}: {e}", meta_path.display())))?;
+        let index = Index::open_in_dir(&dir).map_err(|e| broken(e.to_string()))?;
+        let bad = index.validate_checksum().map_err(|e| broken(e.to_string()))?;
+        if !bad.is_empty() {
+            return Err(broken(format!("files fail their checksum: {bad:?}")));
+        }
+        let (schema, fields) = schema();
+        if index.schema() != schema {
+            return Err(broken("built with another schema".into()));
+        }
+        tokenizer::register(&index);
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(|e| broken(e.to_string()))?;
+        let docs = reader.searcher().num_docs() as usize;
+        if docs != meta.passages {
+            return Err(broken(format!("{docs} documents, metadata says {}", meta.passages)));
+        }
+        Ok(PlanIndex { dir, index, reader, fields, meta })
+    }
+
+    /// Is this index built from exactly this corpus with this version of plansearch?
+    pub fn is_fresh(&self, corpus_root: &Path) -> Result<bool, IndexError> {
+        Ok(self.meta.schema_version == SCHEMA_VERSION
+            && self.meta.analysis_version == plansearch_analysis::ANALYSIS_VERSION
+            && self.meta.corpus_fingerprint == corpus_fingerprint(corpus_root)?)
+    }
+}
+
+/// What [`ensure`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ensured {
+    Fresh,
+    Built,
+}
+
+/// Open the index under `root`, building it first when it is missing, broken or stale.
+/// `log` receives one line saying why a build happens.
+pub fn ensure(corpus_root: &Path, root: &Path, log: &mut dyn FnMut(&str)) -> Result<(PlanIndex, Ensured), IndexError> {
+    match PlanIndex::open(root) {
+        Ok(ix) if ix.is_fresh(corpus_root)? => return Ok((ix, Ensured::Fresh)),
+        Ok(_) => log("the index is older than the corpus or this version of plansearch: rebuilding"),
+        Err(IndexError::Missing(_)) => log("no index yet: building it"),
+        Err(e) => log(&format!("{e}: rebuilding")),
+    }
+    build(corpus_root, root, &mut |_, _| {})?;
+    Ok((PlanIndex::open(root)?, Ensured::Built))
+}
+
+/// Build the index of the corpus under `root` and swap it in. `progress(done, total)` is
+/// called as passages are added.
+pub fn build(corpus_root: &Path, root: &Path, progress: &mut dyn FnMut(usize, usize)) -> Result<Meta, IndexError> {
+    let started = std::time::Instant::now();
+    std::fs::create_dir_all(root).map_err(io(root))?;
+    let lock_path = root.join(LOCK);
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(io(&lock_path))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => return Err(IndexError::Busy { dir: root.to_path_buf() }),
+        Err(std::fs::TryLockError::Error(e)) => return Err(io(&lock_path)(e)),
+    }
+
+    let fingerprint = corpus_fingerprint(corpus_root)?;
+    let corpus = Corpus::load(corpus_root)?;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let name = format!("build-{now}-{}", std::process::id());
+    let dir = root.join(&name);
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let result = write_index(&corpus, &dir, &fingerprint, started, progress);
+    let meta = match result {
+        Ok(meta) => meta,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(e);
+        }
+    };
+    // Swap: write the pointer aside, sync, rename over the old pointer.
+    let tmp = root.join(format!("{CURRENT}.{}", std::process::id()));
+    std::fs::write(&tmp, format!("{name}\n")).map_err(io(&tmp))?;
+    std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io(&tmp))?;
+    std::fs::rename(&tmp, root.join(CURRENT)).map_err(io(root))?;
+    if let Ok(d) = std::fs::File::open(root) {
+        let _ = d.sync_all();
+    }
+    remove_old_builds(root, &name);
+    drop(lock);
+    Ok(meta)
+}
+
+/// Remove every build directory but the current one (and leftovers of killed builds).
+fn remove_old_builds(root: &Path, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(root) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with("build-") && name != keep {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+        if name.starts_with("CURRENT.") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+fn write_index(corpus: &Corpus, dir: &Path, fingerprint: &str, started: std::time::Instant, progress: &mut dyn FnMut(usize, usize)) -> Result<Meta, IndexError> {
+    let (schema, f) = schema();
+    let index = Index::create_in_dir(dir, schema)?;
+    tokenizer::register(&index);
+    let threads = std::thread::available_parallelism().map(|n| n.get().min(4)).unwrap_or(1);
+    let mut writer: tantivy::IndexWriter<TantivyDocument> = index.writer_with_num_threads(threads, 64_000_000 * threads)?;
+
+    let passages = corpus.passages();
+    let mut panels: Vec<PanelMeta> = Vec::new();
+    let mut documents = Vec::new();
+    for (doc_no, d) in corpus.documents.iter().enumerate() {
+        documents.push(DocMeta {
+            slug: d.slug.clone(),
+            title: d.title.clone(),
+            chapters: d.chapters.iter().map(|c| ChapterMeta { number: c.number, title: c.title.clone(), inferred: c.inferred }).collect(),
+        });
+        let _ = doc_no;
+    }
+    let total = passages.len();
+    for (n, p) in passages.iter().enumerate() {
+        let doc_no = corpus.documents.iter().position(|d| d.slug == p.doc).unwrap_or(0) as u64;
+        let panel_no = match &p.panel {
+            None => 0,
+            Some(pr) => {
+                let at = panels.iter().position(|m| m.doc == p.doc && m.id == pr.id).unwrap_or_else(|| {
+                    panels.push(PanelMeta { doc: p.doc.clone(), id: pr.id.clone(), title: pr.title.clone(), numbered: pr.numbered, chapter: p.chapter.as_ref().map(|c| c.number) });
+                    panels.len() - 1
+                });
+                at as u64 + 1
+            }
+        };
+        let mut d = doc!(
+            f.key => key(&p.doc, &p.id),
+            f.doc => p.doc.clone(),
+            f.doc_no => doc_no,
+            f.kind => p.kind.as_str(),
+            f.chapter => p.chapter.as_ref().map_or(0, |c| c.number as u64),
+            f.panel_no => panel_no,
+            f.seq => seq_key(&p.doc, p.order),
+            f.words => p.text.clone(),
+            f.heading => heading_text(p),
+            f.grams => p.text.clone(),
+            f.json => serde_json::to_string(p).unwrap_or_default(),
+        );
+        if let Some(s) = &p.section {
+            d.add_text(f.section, &s.number);
+        }
+        if let Some(pr) = &p.panel {
+            d.add_text(f.panel, &pr.id);
+        }
+        for (col, value) in &p.cells {
+            if col.contains("企业") || col.contains("单位") {
+                d.add_text(f.company, value);
+            }
+        }
+        writer.add_document(d)?;
+        if n % 256 == 0 || n + 1 == total {
+            progress(n + 1, total);
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+
+    let meta = Meta {
+        schema_version: SCHEMA_VERSION,
+        analysis_version: plansearch_analysis::ANALYSIS_VERSION,
+        corpus_fingerprint: fingerprint.to_string(),
+        built_at_unix: SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+        build_seconds: started.elapsed().as_secs_f64(),
+        passages: total,
+        documents,
+        panels,
+    };
+    let meta_path = dir.join(META);
+    let bytes = serde_json::to_vec_pretty(&meta).map_err(|e| IndexError::Broken { path: meta_path.clone(), why: e.to_string() })?;
+    std::fs::write(&meta_path, bytes).map_err(io(&meta_path))?;
+    std::fs::File::open(&meta_path).and_then(|f| f.sync_all()).map_err(io(&meta_path))?;
+    Ok(meta)
+}
+
+/// The unique key of a passage: `caidian/4.1.3`.
+pub fn key(doc: &str, id: &str) -> String {
+    format!("{doc}/{id}")
+}
+
+/// The key of a passage's place in reading order, for neighbours: `caidian#000123`.
+pub fn seq_key(doc: &str, order: usize) -> String {
+    format!("{doc}#{order:06}")
+}
+
+/// The titles a passage stands under, for the `heading` field.
+fn heading_text(p: &Passage) -> String {
+    let mut parts = Vec::new();
+    if let Some(c) = &p.chapter {
+        parts.extend(c.title.clone());
+    }
+    if let Some(s) = &p.section {
+        parts.extend(s.title.clone());
+    }
+    if let Some(pr) = &p.panel {
+        parts.push(pr.title.clone());
+    }
+    parts.join("\n")
+}

@@ -1,1 +1,638 @@
-//! search
+//! Ranked search over the plan index: a query in, the right passages out, best first, each
+//! with where it stands (chapter › section › panel), a snippet and highlight spans.
+//!
+//! A key design decision: the ranking tiers users expect are expressed as one tantivy query,
+//! so the top hits come straight from the index at any corpus size. For each unit of the
+//! query (a word or phrase as typed):
+//!
+//! * the exact text — a phrase of character bigrams on the `grams` field — scores a
+//!   constant [`EXACT`];
+//! * all of its words (jieba, non-overlapping) score a constant [`ALL_WORDS`];
+//! * then BM25 over the jieba words of the text and, boosted, of the titles the passage
+//!   stands under orders passages within a tier.
+//!
+//! A unit must match exactly or with all its words; a single-unit query also accepts
+//! passages with some of its words, ranked last. Quoted text is exact only, verified against
+//! the stored text (whitespace ignored). Snippets and highlights are computed from the
+//! stored text, never from HTML in the index.
+
+pub mod highlight;
+pub mod query;
+pub mod synonyms;
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use plansearch_analysis::{jieba, normalize, runs, word_tokens, RunKind};
+use plansearch_corpus::{ChapterRef, Passage, PanelRef, SectionRef};
+use plansearch_index::{Fields, PlanIndex};
+use serde::Serialize;
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, DocId, Score, SegmentReader, TantivyDocument, Term};
+
+pub use query::{parse, Filters, Parsed, Unit, MAX_QUERY_CHARS};
+pub use synonyms::Synonyms;
+
+/// The score of a passage holding a unit's exact text.
+pub const EXACT: Score = 10_000.0;
+/// The score of a passage holding all of a unit's words.
+pub const ALL_WORDS: Score = 1_000.0;
+/// How much more a word in a title weighs than a word in the text.
+pub const TITLE_BOOST: Score = 2.0;
+/// The most hits one request returns.
+pub const MAX_LIMIT: usize = 100;
+/// The furthest one can page.
+pub const MAX_OFFSET: usize = 10_000;
+/// Quoted queries verify at most this many candidates against the stored text.
+const MAX_VERIFY: usize = 20_000;
+/// The snippet size, in characters.
+pub const SNIPPET_CHARS: usize = 140;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("the index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("a stored passage could not be read: {0}")]
+    Stored(String),
+}
+
+/// A search request. `limit` is capped at [`MAX_LIMIT`], `offset` at [`MAX_OFFSET`].
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub q: String,
+    pub limit: usize,
+    pub offset: usize,
+    /// Filters given as parameters, on top of those written in the query.
+    pub filters: Filters,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Response {
+    pub query: String,
+    pub interpreted: Interpreted,
+    pub total: usize,
+    pub took_ms: f64,
+    pub limit: usize,
+    pub offset: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+    /// Said when there is nothing to search or nothing was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// How the query was read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Interpreted {
+    /// The query as read, in the query language.
+    pub query: String,
+    /// Required groups of alternatives, each unit with the words it was cut into.
+    pub groups: Vec<Vec<InterpretedUnit>>,
+    pub exclude: Vec<String>,
+    pub filters: Filters,
+    /// Short forms and synonyms searched too: `中法城 → 中法武汉生态示范城`.
+    pub expanded: Vec<Expansion>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InterpretedUnit {
+    pub text: String,
+    pub exact: bool,
+    pub words: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Expansion {
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub doc: String,
+    pub kind: &'static str,
+    pub url: String,
+    pub chapter: Option<ChapterRef>,
+    pub section: Option<SectionRef>,
+    pub panel: Option<PanelRef>,
+    pub breadcrumb: String,
+    pub text: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<(String, String)>,
+    pub snippet: String,
+    /// Character offsets into `text`.
+    pub highlights: Vec<(usize, usize)>,
+    /// Character offsets into `snippet`.
+    pub snippet_highlights: Vec<(usize, usize)>,
+    /// `snippet` as HTML: escaped, with `<mark>` around the highlights.
+    pub snippet_html: String,
+    /// Where `snippet` starts in `text`, in characters.
+    pub snippet_start: usize,
+    pub score: f32,
+    /// 3: holds the query exactly; 2: all its words; 1: some of them.
+    pub tier: u8,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Facets {
+    pub chapters: Vec<ChapterFacet>,
+    pub panels: Vec<PanelFacet>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChapterFacet {
+    pub doc: String,
+    pub number: u32,
+    pub title: Option<String>,
+    pub inferred: bool,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PanelFacet {
+    pub doc: String,
+    pub id: String,
+    pub title: String,
+    pub numbered: bool,
+    pub chapter: Option<u32>,
+    pub count: usize,
+}
+
+/// The search engine over one open index.
+#[derive(Clone)]
+pub struct Engine {
+    pub index: PlanIndex,
+    pub synonyms: Synonyms,
+}
+
+/// One unit prepared for searching: its alternatives (the unit and its expansions), each
+/// with its required words and its ranking words.
+struct Prepared {
+    text: String,
+    exact: bool,
+    words: Vec<String>,
+    alternatives: Vec<(String, f32)>,
+}
+
+impl Engine {
+    pub fn new(index: PlanIndex, synonyms: Synonyms) -> Engine {
+        // Load jieba's dictionaries now, not in the first request.
+        let _ = jieba();
+        Engine { index, synonyms }
+    }
+
+    fn fields(&self) -> Fields {
+        self.index.fields
+    }
+
+    /// Run a search. Never fails on user input; errors are index failures.
+    pub fn search(&self, req: &Request) -> Result<Response, SearchError> {
+        let started = Instant::now();
+        let limit = req.limit.clamp(1, MAX_LIMIT);
+        let offset = req.offset.min(MAX_OFFSET);
+        let mut parsed = parse(&req.q);
+        merge_filters(&mut parsed, &req.filters);
+
+        let groups: Vec<Vec<Prepared>> = parsed.groups.iter().map(|g| g.iter().map(|u| self.prepare(u)).collect()).collect();
+        let interpreted = Interpreted {
+            query: query::display(&parsed),
+            groups: groups.iter().map(|g| g.iter().map(|p| InterpretedUnit { text: p.text.clone(), exact: p.exact, words: p.words.clone() }).collect()).collect(),
+            exclude: parsed.exclude.iter().map(|u| u.text.clone()).collect(),
+            filters: parsed.filters.clone(),
+            expanded: groups.iter().flatten().flat_map(|p| p.alternatives.iter().skip(1).map(|(to, _)| Expansion { from: p.text.clone(), to: to.clone() })).collect(),
+            notes: parsed.notes.clone(),
+        };
+        let mut response = Response {
+            query: req.q.clone(),
+            interpreted,
+            total: 0,
+            took_ms: 0.0,
+            limit,
+            offset,
+            hits: vec![],
+            facets: Facets::default(),
+            message: None,
+        };
+        if groups.is_empty() {
+            response.message = Some(if req.q.trim().is_empty() { "Type a word or phrase to search the plan. 请输入检索词。".into() } else { "Nothing to search for in this query. 检索式中没有可检索的词。".into() });
+            response.took_ms = elapsed_ms(started);
+            return Ok(response);
+        }
+
+        let single = groups.len() == 1 && groups[0].len() == 1 && !groups[0][0].exact;
+        let query = self.build_query(&groups, &parsed, single);
+        let searcher = self.index.reader.searcher();
+        let any_exact = groups.iter().flatten().any(|p| p.exact);
+
+        // Quoted text: collect every candidate and verify it against the stored text.
+        let (total, page, facets) = if any_exact {
+            let candidates = searcher.search(&query, &TopDocs::with_limit(MAX_VERIFY))?;
+            let mut kept = Vec::new();
+            for (score, addr) in candidates {
+                let p = self.passage(&searcher, addr)?;
+                if verify_exact(&p.text, &groups) {
+                    kept.push((score, addr, p));
+                }
+            }
+            let mut facets = FacetCounts::default();
+            for (_, addr, _) in &kept {
+                facets.add_doc(&searcher, *addr)?;
+            }
+            let total = kept.len();
+            let page: Vec<(Score, Passage)> = kept.into_iter().skip(offset).take(limit).map(|(s, _, p)| (s, p)).collect();
+            (total, page, facets)
+        } else {
+            let (top, total, facets) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(offset), Count, FacetCollector))?;
+            let mut page = Vec::with_capacity(top.len());
+            for (score, addr) in top {
+                page.push((score, self.passage(&searcher, addr)?));
+            }
+            (total, page, facets)
+        };
+
+        response.total = total;
+        response.facets = facets.resolve(&self.index.meta);
+        response.hits = page.into_iter().map(|(score, p)| make_hit(p, score, &groups)).collect();
+        if total == 0 {
+            response.message = Some("No passage matches. 没有找到匹配的段落。".into());
+        }
+        response.took_ms = elapsed_ms(started);
+        Ok(response)
+    }
+
+    /// Cut a unit into words and add its expansions.
+    fn prepare(&self, u: &Unit) -> Prepared {
+        let mut alternatives = vec![(u.text.clone(), 1.0)];
+        if !u.exact {
+            for to in self.synonyms.expand(&u.text) {
+                if !alternatives.iter().any(|(t, _)| *t == to) {
+                    alternatives.push((to, 0.9));
+                }
+            }
+        }
+        Prepared { text: u.text.clone(), exact: u.exact, words: required_words(&u.text), alternatives }
+    }
+
+    fn build_query(&self, groups: &[Vec<Prepared>], parsed: &Parsed, single: bool) -> Box<dyn Query> {
+        let f = self.fields();
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for group in groups {
+            let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for p in group {
+                for (alt, weight) in &p.alternatives {
+                    if let Some(q) = gram_phrase_query(f.grams, alt) {
+                        alts.push((Occur::Should, Box::new(ConstScoreQuery::new(q, EXACT * weight))));
+                    }
+                    if p.exact {
+                        continue;
+                    }
+                    let words = required_words(alt);
+                    if !words.is_empty() {
+                        let all: Vec<(Occur, Box<dyn Query>)> = words.iter().map(|w| (Occur::Must, term_query(f.words, w))).collect();
+                        alts.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(all)), ALL_WORDS * weight))));
+                    }
+                    if single {
+                        // Partial matches, for a one-word query only: any word, scored below.
+                        for w in ranking_words(alt) {
+                            alts.push((Occur::Should, Box::new(ConstScoreQuery::new(term_query(f.words, &w), 1.0))));
+                        }
+                    }
+                }
+            }
+            if alts.is_empty() {
+                must.push((Occur::Must, Box::new(EmptyQuery)));
+            } else {
+                must.push((Occur::Must, Box::new(BooleanQuery::new(alts))));
+            }
+            // BM25 within tiers, titles weighing more.
+            for p in group.iter().filter(|p| !p.exact) {
+                for w in ranking_words(&p.text) {
+                    must.push((Occur::Should, term_query(f.words, &w)));
+                    must.push((Occur::Should, Box::new(BoostQuery::new(term_query(f.heading, &w), TITLE_BOOST))));
+                }
+            }
+        }
+        for u in &parsed.exclude {
+            if let Some(q) = gram_phrase_query(f.grams, &u.text) {
+                must.push((Occur::MustNot, q));
+            }
+        }
+        let fl = &parsed.filters;
+        if let Some(d) = &fl.doc {
+            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.doc, d), IndexRecordOption::Basic))));
+        }
+        if let Some(c) = fl.chapter {
+            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_u64(f.chapter, c as u64), IndexRecordOption::Basic))));
+        }
+        if let Some(s) = &fl.section {
+            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.section, s), IndexRecordOption::Basic))));
+        }
+        if let Some(p) = &fl.panel {
+            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.panel, p), IndexRecordOption::Basic))));
+        }
+        if let Some(k) = &fl.kind {
+            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.kind, k), IndexRecordOption::Basic))));
+        }
+        if let Some(c) = &fl.company {
+            must.push((Occur::Must, gram_phrase_query(f.company, &normalize(c)).unwrap_or_else(|| Box::new(EmptyQuery))));
+        }
+        Box::new(BooleanQuery::new(must))
+    }
+
+    fn passage(&self, searcher: &tantivy::Searcher, addr: DocAddress) -> Result<Passage, SearchError> {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let json = doc.get_first(self.fields().json).and_then(|v| v.as_str()).ok_or_else(|| SearchError::Stored("no json".into()))?;
+        serde_json::from_str(json).map_err(|e| SearchError::Stored(e.to_string()))
+    }
+
+    /// One passage by document and id.
+    pub fn get(&self, doc: &str, id: &str) -> Result<Option<Passage>, SearchError> {
+        self.by_term(self.fields().key, &plansearch_index::key(doc, id))
+    }
+
+    /// The passage at a place in reading order.
+    pub fn at(&self, doc: &str, order: usize) -> Result<Option<Passage>, SearchError> {
+        self.by_term(self.fields().seq, &plansearch_index::seq_key(doc, order))
+    }
+
+    fn by_term(&self, field: tantivy::schema::Field, value: &str) -> Result<Option<Passage>, SearchError> {
+        let searcher = self.index.reader.searcher();
+        let q = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
+        let top = searcher.search(&q, &TopDocs::with_limit(1))?;
+        match top.first() {
+            Some((_, addr)) => Ok(Some(self.passage(&searcher, *addr)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every passage of a document in reading order.
+    pub fn all(&self, doc: &str) -> Result<Vec<Passage>, SearchError> {
+        let searcher = self.index.reader.searcher();
+        let q = TermQuery::new(Term::from_field_text(self.fields().doc, doc), IndexRecordOption::Basic);
+        let n = searcher.search(&q, &Count)?;
+        let mut out = Vec::with_capacity(n);
+        for (_, addr) in searcher.search(&q, &TopDocs::with_limit(n.max(1)))? {
+            out.push(self.passage(&searcher, addr)?);
+        }
+        out.sort_by_key(|p| p.order);
+        Ok(out)
+    }
+}
+
+fn elapsed_ms(started: Instant) -> f64 {
+    (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0
+}
+
+fn merge_filters(parsed: &mut Parsed, extra: &Filters) {
+    let f = &mut parsed.filters;
+    f.doc = extra.doc.clone().or(f.doc.take());
+    f.chapter = extra.chapter.or(f.chapter);
+    f.section = extra.section.clone().or(f.section.take());
+    f.panel = extra.panel.clone().or(f.panel.take());
+    f.kind = extra.kind.clone().or(f.kind.take());
+    f.company = extra.company.clone().or(f.company.take());
+}
+
+fn term_query(field: tantivy::schema::Field, word: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs))
+}
+
+/// The exact text of a unit as a phrase of grams (a single term when it is one gram).
+fn gram_phrase_query(field: tantivy::schema::Field, normalized: &str) -> Option<Box<dyn Query>> {
+    let terms = plansearch_analysis::gram_phrase(normalized)?;
+    if terms.len() == 1 {
+        return Some(Box::new(TermQuery::new(Term::from_field_text(field, &terms[0].1), IndexRecordOption::Basic)));
+    }
+    Some(Box::new(PhraseQuery::new_with_offset(terms.into_iter().map(|(pos, t)| (pos, Term::from_field_text(field, &t))).collect())))
+}
+
+/// The words a unit requires: jieba's default cut (non-overlapping), Latin words whole,
+/// without stop words unless nothing else is left.
+pub fn required_words(normalized: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for run in runs(normalized) {
+        match run.kind {
+            RunKind::Latin => words.push(run.text.to_string()),
+            RunKind::Han => words.extend(jieba().cut(run.text, true).into_iter().map(|t| t.word.to_string())),
+        }
+    }
+    let kept: Vec<String> = words.iter().filter(|w| !plansearch_analysis::is_stop_word(w)).cloned().collect();
+    let mut out = if kept.is_empty() { words } else { kept };
+    out.dedup();
+    out
+}
+
+/// The words a unit is ranked by: jieba's search-mode cut, distinct.
+fn ranking_words(normalized: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in word_tokens(normalized) {
+        if !plansearch_analysis::is_stop_word(&t.text) && !out.contains(&t.text) {
+            out.push(t.text);
+        }
+    }
+    out
+}
+
+/// Does the text hold every quoted unit exactly (whitespace ignored)?
+fn verify_exact(text: &str, groups: &[Vec<Prepared>]) -> bool {
+    let hay: Vec<char> = normalize(text).chars().collect();
+    groups.iter().all(|g| {
+        g.iter().any(|p| {
+            if p.exact {
+                !highlight::find_all_ignoring_space(&hay, &p.text.chars().collect::<Vec<_>>()).is_empty()
+            } else {
+                true
+            }
+        })
+    })
+}
+
+/// Highlights: every occurrence of a unit (or an expansion) as typed; where a unit does not
+/// occur whole, its words (longest first, single characters only when the unit is one).
+pub fn highlight_spans(text: &str, units: &[(String, Vec<String>)]) -> (Vec<(usize, usize)>, u8) {
+    let hay: Vec<char> = normalize(text).chars().collect();
+    let mut spans = Vec::new();
+    let mut tier = 3u8;
+    for (unit, words) in units {
+        let whole = highlight::find_all_ignoring_space(&hay, &unit.chars().collect::<Vec<_>>());
+        if !whole.is_empty() {
+            spans.extend(whole);
+            continue;
+        }
+        let mut words: Vec<&String> = words.iter().collect();
+        words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        let mut found_all = true;
+        for w in words {
+            let found = highlight::find_all(&hay, &w.chars().collect::<Vec<_>>());
+            found_all &= !found.is_empty();
+            spans.extend(found);
+        }
+        tier = tier.min(if found_all { 2 } else { 1 });
+    }
+    (highlight::merge(spans), tier)
+}
+
+fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>]) -> Hit {
+    // For each group, the alternative that occurs (the first one, else all words).
+    let hay = normalize(&p.text);
+    let units: Vec<(String, Vec<String>)> = groups
+        .iter()
+        .map(|g| {
+            let present: Option<&String> = g.iter().flat_map(|u| u.alternatives.iter().map(|(a, _)| a)).find(|a| hay.contains(String::as_str(a)));
+            match present {
+                Some(a) => (a.clone(), required_words(a)),
+                None => {
+                    let u = &g[0];
+                    (u.text.clone(), ranking_words(&u.text))
+                }
+            }
+        })
+        .collect();
+    let (highlights, tier) = highlight_spans(&p.text, &units);
+    let snip = highlight::snippet(&p.text, &highlights, SNIPPET_CHARS);
+    let snippet: String = p.text.chars().skip(snip.start).take(snip.end - snip.start).collect();
+    Hit {
+        id: p.id.clone(),
+        doc: p.doc.clone(),
+        kind: p.kind.as_str(),
+        url: format!("/p/{}/{}", p.doc, p.id),
+        breadcrumb: breadcrumb(&p),
+        chapter: p.chapter,
+        section: p.section,
+        panel: p.panel,
+        snippet_html: highlight::to_html(&snippet, &snip.spans),
+        snippet,
+        snippet_highlights: snip.spans,
+        snippet_start: snip.start,
+        highlights,
+        cells: p.cells,
+        text: p.text,
+        score,
+        tier,
+    }
+}
+
+/// `第四章 聚力实体经济… › 第一节 大力发展先进制造业 › 专栏 4-1 汽车…`, with "title not in
+/// source" where the plan prints no title.
+pub fn breadcrumb(p: &Passage) -> String {
+    const MISSING: &str = "（标题缺失 title not in source）";
+    let mut parts = Vec::new();
+    if let Some(c) = &p.chapter {
+        parts.push(format!("{} {}", c.label(), c.title.as_deref().unwrap_or(MISSING)));
+    }
+    if let Some(s) = &p.section {
+        parts.push(format!("{} {}", s.label(), s.title.as_deref().unwrap_or(MISSING)));
+    }
+    if let Some(pr) = &p.panel {
+        let title = if pr.title.is_empty() { MISSING } else { pr.title.as_str() };
+        parts.push(if pr.numbered { format!("专栏 {} {}", pr.id, title) } else { format!("专栏 {title}") });
+    }
+    parts.join(" › ")
+}
+
+/// Counts of matches per (document, chapter) and per panel, from fast fields.
+#[derive(Default, Debug)]
+pub struct FacetCounts {
+    chapters: HashMap<(u64, u64), usize>,
+    panels: HashMap<u64, usize>,
+}
+
+impl FacetCounts {
+    fn add_doc(&mut self, searcher: &tantivy::Searcher, addr: DocAddress) -> tantivy::Result<()> {
+        let seg = searcher.segment_reader(addr.segment_ord);
+        let ff = seg.fast_fields();
+        let (d, c, p) = (ff.u64("doc_no")?, ff.u64("chapter")?, ff.u64("panel_no")?);
+        self.add(d.first(addr.doc_id).unwrap_or(0), c.first(addr.doc_id).unwrap_or(0), p.first(addr.doc_id).unwrap_or(0));
+        Ok(())
+    }
+
+    fn add(&mut self, doc_no: u64, chapter: u64, panel_no: u64) {
+        if chapter > 0 {
+            *self.chapters.entry((doc_no, chapter)).or_default() += 1;
+        }
+        if panel_no > 0 {
+            *self.panels.entry(panel_no).or_default() += 1;
+        }
+    }
+
+    fn resolve(self, meta: &plansearch_index::Meta) -> Facets {
+        let mut chapters: Vec<ChapterFacet> = self
+            .chapters
+            .into_iter()
+            .filter_map(|((d, c), count)| {
+                let doc = meta.documents.get(d as usize)?;
+                let ch = doc.chapters.iter().find(|x| x.number as u64 == c);
+                Some(ChapterFacet { doc: doc.slug.clone(), number: c as u32, title: ch.and_then(|x| x.title.clone()), inferred: ch.is_some_and(|x| x.inferred), count })
+            })
+            .collect();
+        chapters.sort_by(|a, b| (meta.documents.iter().position(|d| d.slug == a.doc), a.number).cmp(&(meta.documents.iter().position(|d| d.slug == b.doc), b.number)));
+        let mut panels: Vec<(u64, PanelFacet)> = self
+            .panels
+            .into_iter()
+            .filter_map(|(n, count)| {
+                let m = meta.panels.get(n as usize - 1)?;
+                Some((n, PanelFacet { doc: m.doc.clone(), id: m.id.clone(), title: m.title.clone(), numbered: m.numbered, chapter: m.chapter, count }))
+            })
+            .collect();
+        panels.sort_by_key(|(n, _)| *n);
+        Facets { chapters, panels: panels.into_iter().map(|(_, p)| p).collect() }
+    }
+
+    fn merge(&mut self, other: FacetCounts) {
+        for (k, v) in other.chapters {
+            *self.chapters.entry(k).or_default() += v;
+        }
+        for (k, v) in other.panels {
+            *self.panels.entry(k).or_default() += v;
+        }
+    }
+}
+
+/// A tantivy collector for [`FacetCounts`] over every match.
+pub struct FacetCollector;
+
+pub struct FacetSegment {
+    doc_no: tantivy::columnar::Column<u64>,
+    chapter: tantivy::columnar::Column<u64>,
+    panel_no: tantivy::columnar::Column<u64>,
+    counts: FacetCounts,
+}
+
+impl Collector for FacetCollector {
+    type Fruit = FacetCounts;
+    type Child = FacetSegment;
+
+    fn for_segment(&self, _ord: u32, reader: &SegmentReader) -> tantivy::Result<FacetSegment> {
+        let ff = reader.fast_fields();
+        Ok(FacetSegment { doc_no: ff.u64("doc_no")?, chapter: ff.u64("chapter")?, panel_no: ff.u64("panel_no")?, counts: FacetCounts::default() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<FacetCounts>) -> tantivy::Result<FacetCounts> {
+        let mut all = FacetCounts::default();
+        for f in fruits {
+            all.merge(f);
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for FacetSegment {
+    type Fruit = FacetCounts;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let (d, c, p) = (self.doc_no.first(doc).unwrap_or(0), self.chapter.first(doc).unwrap_or(0), self.panel_no.first(doc).unwrap_or(0));
+        self.counts.add(d, c, p);
+    }
+
+    fn harvest(self) -> FacetCounts {
+        self.counts
+    }
+}

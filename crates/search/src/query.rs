@@ -1,0 +1,328 @@
+//! The query language, and how a query was read.
+//!
+//! * Words and phrases separated by spaces are all required: `乡村振兴 莲藕`.
+//! * `A OR B` accepts either; `-word` excludes passages containing it.
+//! * `"…"` (or `“…”`) is exact text only, checked against the stored text.
+//! * Filters: `chapter:4`, `section:4.1`, `panel:4-1`, `kind:table`, `doc:caidian`,
+//!   `company:格力`.
+//!
+//! Malformed syntax is never an error: a lone quote, a dangling `OR` or `-`, an unknown
+//! filter or a bad filter value degrades to plain text or is dropped, and [`Parsed::notes`]
+//! says how the query was read.
+
+use plansearch_analysis::normalize;
+use plansearch_corpus::PassageKind;
+use serde::Serialize;
+
+/// The most characters of a query that are read; the web front end rejects longer ones.
+pub const MAX_QUERY_CHARS: usize = 500;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Filters {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chapter: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub panel: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        *self == Filters::default()
+    }
+
+    /// Set a filter from `name` and `value`; `Err` says why the value is not usable.
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(format!("{name}: has no value"));
+        }
+        match name {
+            "chapter" => {
+                let n = parse_chapter(value).ok_or_else(|| format!("chapter:{value} is not a chapter number (1, 2, … or 第四章)"))?;
+                self.chapter = Some(n);
+            }
+            "section" => {
+                let ok = value.split_once('.').is_some_and(|(a, b)| a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok());
+                if !ok {
+                    return Err(format!("section:{value} is not a section number such as 4.1"));
+                }
+                self.section = Some(value.to_string());
+            }
+            "panel" => {
+                let v = value.trim_start_matches("专栏").trim();
+                if v.is_empty() || v.chars().count() > 20 || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
+                    return Err(format!("panel:{value} is not a panel number such as 4-1"));
+                }
+                self.panel = Some(v.to_string());
+            }
+            "kind" => {
+                let k = PassageKind::parse(&value.to_ascii_lowercase()).ok_or_else(|| format!("kind:{value} is not one of heading, paragraph, panel_item, table, indicator, note"))?;
+                self.kind = Some(k.as_str().to_string());
+            }
+            "doc" => {
+                if value.chars().count() > 64 || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                    return Err(format!("doc:{value} is not a document name"));
+                }
+                self.doc = Some(value.to_string());
+            }
+            "company" => {
+                if value.chars().count() > 100 {
+                    return Err("company: the name is too long".into());
+                }
+                self.company = Some(value.to_string());
+            }
+            _ => return Err(format!("{name}: is not a filter")),
+        }
+        Ok(())
+    }
+}
+
+fn parse_chapter(value: &str) -> Option<u32> {
+    let v = value.trim();
+    let n = v.parse::<u32>().ok().or_else(|| {
+        let inner = v.strip_prefix('第').unwrap_or(v);
+        let inner = inner.strip_suffix('章').unwrap_or(inner);
+        plansearch_corpus::model::parse_chinese_number(inner)
+    })?;
+    (1..=99).contains(&n).then_some(n)
+}
+
+pub const FILTER_NAMES: &[&str] = &["chapter", "section", "panel", "kind", "doc", "company"];
+
+/// A search unit: a word or phrase as typed (normalized), and whether it must be exact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    pub text: String,
+    pub exact: bool,
+}
+
+/// The parsed query: groups that are all required, each a set of alternatives.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Parsed {
+    pub groups: Vec<Vec<Unit>>,
+    pub exclude: Vec<Unit>,
+    pub filters: Filters,
+    /// How malformed parts were read, in plain words.
+    pub notes: Vec<String>,
+}
+
+impl Parsed {
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Word(String),
+    Quoted(String),
+    Or,
+}
+
+/// Parse a query. Never fails: see the module docs.
+pub fn parse(input: &str) -> Parsed {
+    let mut p = Parsed::default();
+    let chars: Vec<char> = input.chars().filter(|c| !c.is_control() || c.is_whitespace()).take(MAX_QUERY_CHARS * 2).collect();
+    if chars.len() < input.chars().count() {
+        p.notes.push("control characters or text past the length limit were ignored".into());
+    }
+
+    // Lex: quoted runs, words, OR.
+    let mut toks: Vec<(bool, Tok)> = Vec::new(); // (negated, token)
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() || c == '\u{3000}' {
+            i += 1;
+            continue;
+        }
+        let negated = c == '-' && chars.get(i + 1).is_some_and(|n| !n.is_whitespace());
+        let start = if negated { i + 1 } else { i };
+        let open = chars.get(start).copied();
+        if let Some(q @ ('"' | '“' | '「' | '＂')) = open {
+            let close = match q {
+                '“' => '”',
+                '「' => '」',
+                other => other,
+            };
+            if let Some(len) = chars[start + 1..].iter().position(|&d| d == close || d == '"' || d == '＂') {
+                let text: String = chars[start + 1..start + 1 + len].iter().collect();
+                toks.push((negated, Tok::Quoted(text)));
+                i = start + len + 2;
+                continue;
+            }
+            p.notes.push(format!("the quote mark {q} has no partner: it was ignored"));
+            i = start + 1;
+            continue;
+        }
+        let mut j = start;
+        while j < chars.len() && !chars[j].is_whitespace() && !matches!(chars[j], '"' | '“' | '”' | '「' | '＂') {
+            j += 1;
+        }
+        let word: String = chars[start..j].iter().collect();
+        i = j.max(start + 1);
+        if word.is_empty() {
+            if negated {
+                p.notes.push("a lone - was ignored".into());
+            }
+            continue;
+        }
+        if word == "OR" || word == "|" {
+            if negated {
+                p.notes.push("-OR was read as the word OR".into());
+                toks.push((true, Tok::Word(word)));
+            } else {
+                toks.push((false, Tok::Or));
+            }
+            continue;
+        }
+        toks.push((negated, Tok::Word(word)));
+    }
+    if chars.iter().any(|&c| c == '-') && toks.is_empty() {
+        p.notes.push("a lone - was ignored".into());
+    }
+
+    // Filters, then groups.
+    let mut pending_or = false;
+    for (negated, tok) in toks {
+        let unit = match tok {
+            Tok::Or => {
+                if p.groups.is_empty() || pending_or {
+                    p.notes.push("OR needs a word on both sides: it was ignored".into());
+                } else {
+                    pending_or = true;
+                }
+                continue;
+            }
+            Tok::Quoted(text) => {
+                let text = normalize(text.trim());
+                if text.trim().is_empty() {
+                    p.notes.push("an empty quotation was ignored".into());
+                    continue;
+                }
+                Unit { text, exact: true }
+            }
+            Tok::Word(word) => {
+                if let Some((name, value)) = word.split_once([':', '：']) {
+                    let lname = name.to_ascii_lowercase();
+                    if FILTER_NAMES.contains(&lname.as_str()) && !negated {
+                        match p.filters.set(&lname, value) {
+                            Ok(()) => continue,
+                            Err(why) => {
+                                p.notes.push(format!("{why}: the filter was ignored"));
+                                continue;
+                            }
+                        }
+                    } else if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphabetic()) && !value.is_empty() {
+                        p.notes.push(format!("{name}: is not a filter ({}): searched as text", FILTER_NAMES.join(", ")));
+                    }
+                }
+                let text = normalize(&word);
+                // A word of punctuation alone searches nothing.
+                if !text.chars().any(|c| c.is_alphanumeric()) {
+                    p.notes.push(format!("{word} has no letters or characters: ignored"));
+                    continue;
+                }
+                Unit { text, exact: false }
+            }
+        };
+        if negated {
+            if pending_or {
+                p.notes.push("OR before an excluded word was ignored".into());
+                pending_or = false;
+            }
+            p.exclude.push(unit);
+            continue;
+        }
+        if pending_or {
+            p.groups.last_mut().expect("an OR follows a group").push(unit);
+            pending_or = false;
+        } else {
+            p.groups.push(vec![unit]);
+        }
+    }
+    if pending_or {
+        p.notes.push("OR at the end of the query was ignored".into());
+    }
+    if p.groups.is_empty() && !p.exclude.is_empty() {
+        p.notes.push("a query of only excluded words finds nothing: add a word to search for".into());
+    }
+    p
+}
+
+/// The query as read, in the query language: what the response's `interpreted.query` shows.
+pub fn display(p: &Parsed) -> String {
+    let unit = |u: &Unit| if u.exact { format!("\"{}\"", u.text) } else { u.text.clone() };
+    let mut parts: Vec<String> = p.groups.iter().map(|g| g.iter().map(unit).collect::<Vec<_>>().join(" OR ")).collect();
+    parts.extend(p.exclude.iter().map(|u| format!("-{}", unit(u))));
+    let f = &p.filters;
+    parts.extend(f.doc.as_ref().map(|v| format!("doc:{v}")));
+    parts.extend(f.chapter.map(|v| format!("chapter:{v}")));
+    parts.extend(f.section.as_ref().map(|v| format!("section:{v}")));
+    parts.extend(f.panel.as_ref().map(|v| format!("panel:{v}")));
+    parts.extend(f.kind.as_ref().map(|v| format!("kind:{v}")));
+    parts.extend(f.company.as_ref().map(|v| format!("company:{v}")));
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(p: &Parsed) -> Vec<Vec<(&str, bool)>> {
+        p.groups.iter().map(|g| g.iter().map(|u| (u.text.as_str(), u.exact)).collect()).collect()
+    }
+
+    #[test]
+    fn spaces_or_and_minus() {
+        let p = parse("乡村振兴 莲藕 OR 藕带 -养殖");
+        assert_eq!(words(&p), vec![vec![("乡村振兴", false)], vec![("莲藕", false), ("藕带", false)]]);
+        assert_eq!(p.exclude, vec![Unit { text: "养殖".into(), exact: false }]);
+        assert!(p.notes.is_empty());
+    }
+
+    #[test]
+    fn quotes_are_exact_in_either_script() {
+        assert_eq!(words(&parse("\"全区粮食播种面积\"")), vec![vec![("全区粮食播种面积", true)]]);
+        assert_eq!(words(&parse("“中法武汉生态示范城”")), vec![vec![("中法武汉生态示范城", true)]]);
+    }
+
+    #[test]
+    fn filters_are_read_and_bad_ones_degrade() {
+        let p = parse("chapter:7 莲藕 panel:4-1 kind:table section:4.1 company:格力");
+        assert_eq!(p.filters.chapter, Some(7));
+        assert_eq!(p.filters.panel.as_deref(), Some("4-1"));
+        assert_eq!(p.filters.kind.as_deref(), Some("table_row"));
+        assert_eq!(p.filters.section.as_deref(), Some("4.1"));
+        assert_eq!(p.filters.company.as_deref(), Some("格力"));
+        assert_eq!(words(&p), vec![vec![("莲藕", false)]]);
+        let p = parse("chapter:abc 莲藕 foo:bar");
+        assert_eq!(p.filters.chapter, None);
+        assert_eq!(words(&p), vec![vec![("莲藕", false)], vec![("foo:bar", false)]]);
+        assert_eq!(p.notes.len(), 2, "{:?}", p.notes);
+        assert_eq!(parse("chapter:第七章").filters.chapter, Some(7));
+    }
+
+    #[test]
+    fn malformed_syntax_degrades_with_a_note() {
+        for q in ["\"莲藕", "OR 莲藕", "莲藕 OR", "- 莲藕", "莲藕 OR OR 藕", "\"\"", "-"] {
+            let p = parse(q);
+            assert!(!p.notes.is_empty(), "{q}: no note");
+            assert!(p.groups.iter().flatten().any(|u| u.text.contains('莲')) || q == "\"\"" || q == "-", "{q}: {p:?}");
+        }
+    }
+
+    #[test]
+    fn width_is_folded_and_control_characters_dropped() {
+        let p = parse("ＧＤＰ\u{0007}增长");
+        assert_eq!(words(&p), vec![vec![("gdp增长", false)]]);
+    }
+}
