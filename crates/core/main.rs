@@ -36,6 +36,12 @@ enum Command {
     },
     /// Ingest the sources, then build the search index aside and swap it in.
     Build,
+    /// Serve the search pages and the JSON API (builds the index first if needed).
+    Serve {
+        /// The address to listen on; loopback unless you say otherwise.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
     /// Search the plan and print ranked passages (`--json`: the API's response object).
     Search {
         /// The query: words (all required), "exact phrases", A OR B, -excluded, chapter:4,
@@ -75,7 +81,74 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ingest => ingest(&cli.corpus),
         Command::Passages { json } => passages(&cli.corpus, json),
         Command::Build => build(&cli.corpus, &cli.index),
-        Command::Search { query, json, limit, offset } => search(&cli.corpus, &cli.index, &query.join(" "), json, limit, offset),
+        Command::Serve { addr } => serve(&cli.corpus, &cli.index, addr),
+        Command::Search {
+            query,
+            json,
+            limit,
+            offset,
+        } => search(
+            &cli.corpus,
+            &cli.index,
+            &query.join(" "),
+            json,
+            limit,
+            offset,
+        ),
+    }
+}
+
+fn serve(
+    corpus: &std::path::Path,
+    index: &std::path::Path,
+    addr: std::net::SocketAddr,
+) -> anyhow::Result<ExitCode> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "plansearch=info,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let engine = open_engine(corpus, index)?;
+    let state =
+        plansearch_web::AppState::new(engine).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let local = listener.local_addr()?;
+        tracing::info!("serving on http://{local}/");
+        println!("plansearch: serving on http://{local}/ (Ctrl-C to stop)");
+        axum::serve(listener, plansearch_web::app(state))
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        tracing::info!("stopped");
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
     }
 }
 
@@ -87,35 +160,66 @@ fn build(corpus: &std::path::Path, index: &std::path::Path) -> anyhow::Result<Ex
         if tty {
             let width = 30;
             let filled = done * width / total.max(1);
-            eprint!("\rindexing [{}{}] {done}/{total}", "#".repeat(filled), " ".repeat(width - filled));
+            eprint!(
+                "\rindexing [{}{}] {done}/{total}",
+                "#".repeat(filled),
+                " ".repeat(width - filled)
+            );
         }
     };
     let meta = plansearch_index::build(corpus, index, &mut progress)?;
     if tty {
         eprintln!();
     }
-    println!("{}: {} passages from {} document(s) in {:.2}s", index.display(), meta.passages, meta.documents.len(), started.elapsed().as_secs_f64());
+    println!(
+        "{}: {} passages from {} document(s) in {:.2}s",
+        index.display(),
+        meta.passages,
+        meta.documents.len(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 /// Open the index, building it when it is missing, broken or older than the corpus.
-pub fn open_engine(corpus: &std::path::Path, index: &std::path::Path) -> anyhow::Result<plansearch_search::Engine> {
-    let (ix, _) = plansearch_index::ensure(corpus, index, &mut |why| eprintln!("plansearch: {why}"))?;
+pub fn open_engine(
+    corpus: &std::path::Path,
+    index: &std::path::Path,
+) -> anyhow::Result<plansearch_search::Engine> {
+    let (ix, _) =
+        plansearch_index::ensure(corpus, index, &mut |why| eprintln!("plansearch: {why}"))?;
     let synonyms_path = corpus.join("synonyms.tsv");
     let synonyms = if synonyms_path.exists() {
-        plansearch_search::Synonyms::load(&synonyms_path).with_context(|| format!("reading {}", synonyms_path.display()))?
+        plansearch_search::Synonyms::load(&synonyms_path)
+            .with_context(|| format!("reading {}", synonyms_path.display()))?
     } else {
         plansearch_search::Synonyms::builtin()
     };
     Ok(plansearch_search::Engine::new(ix, synonyms))
 }
 
-fn search(corpus: &std::path::Path, index: &std::path::Path, q: &str, json: bool, limit: usize, offset: usize) -> anyhow::Result<ExitCode> {
+fn search(
+    corpus: &std::path::Path,
+    index: &std::path::Path,
+    q: &str,
+    json: bool,
+    limit: usize,
+    offset: usize,
+) -> anyhow::Result<ExitCode> {
     if q.chars().count() > plansearch_search::MAX_QUERY_CHARS {
-        anyhow::bail!("the query has {} characters; the limit is {}", q.chars().count(), plansearch_search::MAX_QUERY_CHARS);
+        anyhow::bail!(
+            "the query has {} characters; the limit is {}",
+            q.chars().count(),
+            plansearch_search::MAX_QUERY_CHARS
+        );
     }
     let engine = open_engine(corpus, index)?;
-    let req = plansearch_search::Request { q: q.to_string(), limit: limit.min(plansearch_search::MAX_LIMIT), offset, ..Default::default() };
+    let req = plansearch_search::Request {
+        q: q.to_string(),
+        limit: limit.min(plansearch_search::MAX_LIMIT),
+        offset,
+        ..Default::default()
+    };
     let res = engine.search(&req)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if json {
@@ -125,7 +229,11 @@ fn search(corpus: &std::path::Path, index: &std::path::Path, q: &str, json: bool
         return Ok(ExitCode::SUCCESS);
     }
     let bold = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    writeln!(out, "{} passages for {} ({:.2} ms)", res.total, res.interpreted.query, res.took_ms)?;
+    writeln!(
+        out,
+        "{} passages for {} ({:.2} ms)",
+        res.total, res.interpreted.query, res.took_ms
+    )?;
     for note in &res.interpreted.notes {
         writeln!(out, "note: {note}")?;
     }
@@ -136,7 +244,14 @@ fn search(corpus: &std::path::Path, index: &std::path::Path, q: &str, json: bool
         writeln!(out, "{m}")?;
     }
     for (n, hit) in res.hits.iter().enumerate() {
-        writeln!(out, "\n{:>3}. {}/{}  {}", res.offset + n + 1, hit.doc, hit.id, hit.breadcrumb)?;
+        writeln!(
+            out,
+            "\n{:>3}. {}/{}  {}",
+            res.offset + n + 1,
+            hit.doc,
+            hit.id,
+            hit.breadcrumb
+        )?;
         let mut line = String::new();
         let chars: Vec<char> = hit.snippet.chars().collect();
         let mut at = 0;

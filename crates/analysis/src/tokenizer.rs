@@ -48,7 +48,11 @@ pub struct VecTokenStream {
 
 impl VecTokenStream {
     fn new(original: &str, tokens: Vec<Token>) -> VecTokenStream {
-        let bytes: Vec<usize> = original.char_indices().map(|(b, _)| b).chain([original.len()]).collect();
+        let bytes: Vec<usize> = original
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([original.len()])
+            .collect();
         let tokens = tokens
             .into_iter()
             .map(|t| TantivyToken {
@@ -81,7 +85,10 @@ mod tests {
     use super::*;
 
     fn assert_token(t: &TantivyToken, position: usize, text: &str, from: usize, to: usize) {
-        assert_eq!((t.position, t.text.as_str(), t.offset_from, t.offset_to), (position, text, from, to));
+        assert_eq!(
+            (t.position, t.text.as_str(), t.offset_from, t.offset_to),
+            (position, text, from, to)
+        );
     }
 
     #[test]

@@ -20,7 +20,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use plansearch_analysis::tokenizer::{self, GRAMS, WORDS};
 use plansearch_corpus::{Corpus, Passage};
 use serde::{Deserialize, Serialize};
-use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+};
 use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 /// Bumped whenever the schema or what is stored changes.
@@ -32,7 +34,10 @@ const LOCK: &str = ".build.lock";
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
     #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the index: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
     #[error(transparent)]
@@ -46,7 +51,10 @@ pub enum IndexError {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
-    move |source| IndexError::Io { path: path.to_path_buf(), source }
+    move |source| IndexError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// The fields of the schema, looked up once.
@@ -71,7 +79,13 @@ pub struct Fields {
 /// The schema: the one place where fields are defined.
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = |tok: &str, record: IndexRecordOption| TextOptions::default().set_indexing_options(TextFieldIndexing::default().set_tokenizer(tok).set_index_option(record));
+    let text = |tok: &str, record: IndexRecordOption| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tok)
+                .set_index_option(record),
+        )
+    };
     let fields = Fields {
         key: b.add_text_field("key", STRING | STORED),
         doc: b.add_text_field("doc", STRING | STORED),
@@ -84,8 +98,14 @@ pub fn schema() -> (Schema, Fields) {
         seq: b.add_text_field("seq", STRING),
         words: b.add_text_field("words", text(WORDS, IndexRecordOption::WithFreqs)),
         heading: b.add_text_field("heading", text(WORDS, IndexRecordOption::WithFreqs)),
-        grams: b.add_text_field("grams", text(GRAMS, IndexRecordOption::WithFreqsAndPositions)),
-        company: b.add_text_field("company", text(GRAMS, IndexRecordOption::WithFreqsAndPositions)),
+        grams: b.add_text_field(
+            "grams",
+            text(GRAMS, IndexRecordOption::WithFreqsAndPositions),
+        ),
+        company: b.add_text_field(
+            "company",
+            text(GRAMS, IndexRecordOption::WithFreqsAndPositions),
+        ),
         json: b.add_text_field("json", STORED),
     };
     (b.build(), fields)
@@ -139,7 +159,11 @@ pub fn corpus_fingerprint(corpus_root: &Path) -> Result<String, IndexError> {
             h = h.wrapping_mul(0x100000001b3);
         }
     };
-    eat(format!("schema {SCHEMA_VERSION} analysis {}", plansearch_analysis::ANALYSIS_VERSION).as_bytes());
+    eat(format!(
+        "schema {SCHEMA_VERSION} analysis {}",
+        plansearch_analysis::ANALYSIS_VERSION
+    )
+    .as_bytes());
     eat(plansearch_analysis::PLAN_DICT.as_bytes());
     for dir in Corpus::document_dirs(corpus_root)? {
         let md = dir.join(plansearch_corpus::PLAN_MD);
@@ -163,7 +187,10 @@ pub struct PlanIndex {
 
 impl std::fmt::Debug for PlanIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PlanIndex").field("dir", &self.dir).field("passages", &self.meta.passages).finish()
+        f.debug_struct("PlanIndex")
+            .field("dir", &self.dir)
+            .field("passages", &self.meta.passages)
+            .finish()
     }
 }
 
@@ -178,12 +205,20 @@ impl PlanIndex {
     /// Open the current index under `root`, checking its files and metadata.
     pub fn open(root: &Path) -> Result<PlanIndex, IndexError> {
         let dir = current_dir(root).ok_or_else(|| IndexError::Missing(root.to_path_buf()))?;
-        let broken = |why: String| IndexError::Broken { path: dir.clone(), why };
+        let broken = |why: String| IndexError::Broken {
+            path: dir.clone(),
+            why,
+        };
         let meta_path = dir.join(META);
-        let meta: Meta = serde_json::from_slice(&std::fs::read(&meta_path).map_err(|e| broken(format!("{}: {e}", meta_path.display())))?)
-            .map_err(|e| broken(format!("{}: {e}", meta_path.display())))?;
+        let meta: Meta = serde_json::from_slice(
+            &std::fs::read(&meta_path)
+                .map_err(|e| broken(format!("{}: {e}", meta_path.display())))?,
+        )
+        .map_err(|e| broken(format!("{}: {e}", meta_path.display())))?;
         let index = Index::open_in_dir(&dir).map_err(|e| broken(e.to_string()))?;
-        let bad = index.validate_checksum().map_err(|e| broken(e.to_string()))?;
+        let bad = index
+            .validate_checksum()
+            .map_err(|e| broken(e.to_string()))?;
         if !bad.is_empty() {
             return Err(broken(format!("files fail their checksum: {bad:?}")));
         }
@@ -192,12 +227,25 @@ impl PlanIndex {
             return Err(broken("built with another schema".into()));
         }
         tokenizer::register(&index);
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(|e| broken(e.to_string()))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| broken(e.to_string()))?;
         let docs = reader.searcher().num_docs() as usize;
         if docs != meta.passages {
-            return Err(broken(format!("{docs} documents, metadata says {}", meta.passages)));
+            return Err(broken(format!(
+                "{docs} documents, metadata says {}",
+                meta.passages
+            )));
         }
-        Ok(PlanIndex { dir, index, reader, fields, meta })
+        Ok(PlanIndex {
+            dir,
+            index,
+            reader,
+            fields,
+            meta,
+        })
     }
 
     /// Is this index built from exactly this corpus with this version of plansearch?
@@ -217,10 +265,16 @@ pub enum Ensured {
 
 /// Open the index under `root`, building it first when it is missing, broken or stale.
 /// `log` receives one line saying why a build happens.
-pub fn ensure(corpus_root: &Path, root: &Path, log: &mut dyn FnMut(&str)) -> Result<(PlanIndex, Ensured), IndexError> {
+pub fn ensure(
+    corpus_root: &Path,
+    root: &Path,
+    log: &mut dyn FnMut(&str),
+) -> Result<(PlanIndex, Ensured), IndexError> {
     match PlanIndex::open(root) {
         Ok(ix) if ix.is_fresh(corpus_root)? => return Ok((ix, Ensured::Fresh)),
-        Ok(_) => log("the index is older than the corpus or this version of plansearch: rebuilding"),
+        Ok(_) => {
+            log("the index is older than the corpus or this version of plansearch: rebuilding")
+        }
         Err(IndexError::Missing(_)) => log("no index yet: building it"),
         Err(e) => log(&format!("{e}: rebuilding")),
     }
@@ -230,20 +284,36 @@ pub fn ensure(corpus_root: &Path, root: &Path, log: &mut dyn FnMut(&str)) -> Res
 
 /// Build the index of the corpus under `root` and swap it in. `progress(done, total)` is
 /// called as passages are added.
-pub fn build(corpus_root: &Path, root: &Path, progress: &mut dyn FnMut(usize, usize)) -> Result<Meta, IndexError> {
+pub fn build(
+    corpus_root: &Path,
+    root: &Path,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Meta, IndexError> {
     let started = std::time::Instant::now();
     std::fs::create_dir_all(root).map_err(io(root))?;
     let lock_path = root.join(LOCK);
-    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(io(&lock_path))?;
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(io(&lock_path))?;
     match lock.try_lock() {
         Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => return Err(IndexError::Busy { dir: root.to_path_buf() }),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(IndexError::Busy {
+                dir: root.to_path_buf(),
+            })
+        }
         Err(std::fs::TryLockError::Error(e)) => return Err(io(&lock_path)(e)),
     }
 
     let fingerprint = corpus_fingerprint(corpus_root)?;
     let corpus = Corpus::load(corpus_root)?;
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
     let name = format!("build-{now}-{}", std::process::id());
     let dir = root.join(&name);
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
@@ -258,7 +328,9 @@ pub fn build(corpus_root: &Path, root: &Path, progress: &mut dyn FnMut(usize, us
     // Swap: write the pointer aside, sync, rename over the old pointer.
     let tmp = root.join(format!("{CURRENT}.{}", std::process::id()));
     std::fs::write(&tmp, format!("{name}\n")).map_err(io(&tmp))?;
-    std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io(&tmp))?;
+    std::fs::File::open(&tmp)
+        .and_then(|f| f.sync_all())
+        .map_err(io(&tmp))?;
     std::fs::rename(&tmp, root.join(CURRENT)).map_err(io(root))?;
     if let Ok(d) = std::fs::File::open(root) {
         let _ = d.sync_all();
@@ -270,7 +342,9 @@ pub fn build(corpus_root: &Path, root: &Path, progress: &mut dyn FnMut(usize, us
 
 /// Remove every build directory but the current one (and leftovers of killed builds).
 fn remove_old_builds(root: &Path, keep: &str) {
-    let Ok(entries) = std::fs::read_dir(root) else { return };
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         if name.starts_with("build-") && name != keep {
@@ -282,12 +356,21 @@ fn remove_old_builds(root: &Path, keep: &str) {
     }
 }
 
-fn write_index(corpus: &Corpus, dir: &Path, fingerprint: &str, started: std::time::Instant, progress: &mut dyn FnMut(usize, usize)) -> Result<Meta, IndexError> {
+fn write_index(
+    corpus: &Corpus,
+    dir: &Path,
+    fingerprint: &str,
+    started: std::time::Instant,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Meta, IndexError> {
     let (schema, f) = schema();
     let index = Index::create_in_dir(dir, schema)?;
     tokenizer::register(&index);
-    let threads = std::thread::available_parallelism().map(|n| n.get().min(4)).unwrap_or(1);
-    let mut writer: tantivy::IndexWriter<TantivyDocument> = index.writer_with_num_threads(threads, 64_000_000 * threads)?;
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get().min(4))
+        .unwrap_or(1);
+    let mut writer: tantivy::IndexWriter<TantivyDocument> =
+        index.writer_with_num_threads(threads, 64_000_000 * threads)?;
 
     let passages = corpus.passages();
     let mut panels: Vec<PanelMeta> = Vec::new();
@@ -296,20 +379,41 @@ fn write_index(corpus: &Corpus, dir: &Path, fingerprint: &str, started: std::tim
         documents.push(DocMeta {
             slug: d.slug.clone(),
             title: d.title.clone(),
-            chapters: d.chapters.iter().map(|c| ChapterMeta { number: c.number, title: c.title.clone(), inferred: c.inferred }).collect(),
+            chapters: d
+                .chapters
+                .iter()
+                .map(|c| ChapterMeta {
+                    number: c.number,
+                    title: c.title.clone(),
+                    inferred: c.inferred,
+                })
+                .collect(),
         });
         let _ = doc_no;
     }
     let total = passages.len();
     for (n, p) in passages.iter().enumerate() {
-        let doc_no = corpus.documents.iter().position(|d| d.slug == p.doc).unwrap_or(0) as u64;
+        let doc_no = corpus
+            .documents
+            .iter()
+            .position(|d| d.slug == p.doc)
+            .unwrap_or(0) as u64;
         let panel_no = match &p.panel {
             None => 0,
             Some(pr) => {
-                let at = panels.iter().position(|m| m.doc == p.doc && m.id == pr.id).unwrap_or_else(|| {
-                    panels.push(PanelMeta { doc: p.doc.clone(), id: pr.id.clone(), title: pr.title.clone(), numbered: pr.numbered, chapter: p.chapter.as_ref().map(|c| c.number) });
-                    panels.len() - 1
-                });
+                let at = panels
+                    .iter()
+                    .position(|m| m.doc == p.doc && m.id == pr.id)
+                    .unwrap_or_else(|| {
+                        panels.push(PanelMeta {
+                            doc: p.doc.clone(),
+                            id: pr.id.clone(),
+                            title: pr.title.clone(),
+                            numbered: pr.numbered,
+                            chapter: p.chapter.as_ref().map(|c| c.number),
+                        });
+                        panels.len() - 1
+                    });
                 at as u64 + 1
             }
         };
@@ -349,16 +453,24 @@ fn write_index(corpus: &Corpus, dir: &Path, fingerprint: &str, started: std::tim
         schema_version: SCHEMA_VERSION,
         analysis_version: plansearch_analysis::ANALYSIS_VERSION,
         corpus_fingerprint: fingerprint.to_string(),
-        built_at_unix: SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+        built_at_unix: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0),
         build_seconds: started.elapsed().as_secs_f64(),
         passages: total,
         documents,
         panels,
     };
     let meta_path = dir.join(META);
-    let bytes = serde_json::to_vec_pretty(&meta).map_err(|e| IndexError::Broken { path: meta_path.clone(), why: e.to_string() })?;
+    let bytes = serde_json::to_vec_pretty(&meta).map_err(|e| IndexError::Broken {
+        path: meta_path.clone(),
+        why: e.to_string(),
+    })?;
     std::fs::write(&meta_path, bytes).map_err(io(&meta_path))?;
-    std::fs::File::open(&meta_path).and_then(|f| f.sync_all()).map_err(io(&meta_path))?;
+    std::fs::File::open(&meta_path)
+        .and_then(|f| f.sync_all())
+        .map_err(io(&meta_path))?;
     Ok(meta)
 }
 

@@ -24,11 +24,13 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use plansearch_analysis::{jieba, normalize, runs, word_tokens, RunKind};
-use plansearch_corpus::{ChapterRef, Passage, PanelRef, SectionRef};
+use plansearch_corpus::{ChapterRef, PanelRef, Passage, SectionRef};
 use plansearch_index::{Fields, PlanIndex};
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, DocId, Score, SegmentReader, TantivyDocument, Term};
 
@@ -197,13 +199,37 @@ impl Engine {
         let mut parsed = parse(&req.q);
         merge_filters(&mut parsed, &req.filters);
 
-        let groups: Vec<Vec<Prepared>> = parsed.groups.iter().map(|g| g.iter().map(|u| self.prepare(u)).collect()).collect();
+        let groups: Vec<Vec<Prepared>> = parsed
+            .groups
+            .iter()
+            .map(|g| g.iter().map(|u| self.prepare(u)).collect())
+            .collect();
         let interpreted = Interpreted {
             query: query::display(&parsed),
-            groups: groups.iter().map(|g| g.iter().map(|p| InterpretedUnit { text: p.text.clone(), exact: p.exact, words: p.words.clone() }).collect()).collect(),
+            groups: groups
+                .iter()
+                .map(|g| {
+                    g.iter()
+                        .map(|p| InterpretedUnit {
+                            text: p.text.clone(),
+                            exact: p.exact,
+                            words: p.words.clone(),
+                        })
+                        .collect()
+                })
+                .collect(),
             exclude: parsed.exclude.iter().map(|u| u.text.clone()).collect(),
             filters: parsed.filters.clone(),
-            expanded: groups.iter().flatten().flat_map(|p| p.alternatives.iter().skip(1).map(|(to, _)| Expansion { from: p.text.clone(), to: to.clone() })).collect(),
+            expanded: groups
+                .iter()
+                .flatten()
+                .flat_map(|p| {
+                    p.alternatives.iter().skip(1).map(|(to, _)| Expansion {
+                        from: p.text.clone(),
+                        to: to.clone(),
+                    })
+                })
+                .collect(),
             notes: parsed.notes.clone(),
         };
         let mut response = Response {
@@ -218,7 +244,11 @@ impl Engine {
             message: None,
         };
         if groups.is_empty() {
-            response.message = Some(if req.q.trim().is_empty() { "Type a word or phrase to search the plan. 请输入检索词。".into() } else { "Nothing to search for in this query. 检索式中没有可检索的词。".into() });
+            response.message = Some(if req.q.trim().is_empty() {
+                "Type a word or phrase to search the plan. 请输入检索词。".into()
+            } else {
+                "Nothing to search for in this query. 检索式中没有可检索的词。".into()
+            });
             response.took_ms = elapsed_ms(started);
             return Ok(response);
         }
@@ -243,10 +273,22 @@ impl Engine {
                 facets.add_doc(&searcher, *addr)?;
             }
             let total = kept.len();
-            let page: Vec<(Score, Passage)> = kept.into_iter().skip(offset).take(limit).map(|(s, _, p)| (s, p)).collect();
+            let page: Vec<(Score, Passage)> = kept
+                .into_iter()
+                .skip(offset)
+                .take(limit)
+                .map(|(s, _, p)| (s, p))
+                .collect();
             (total, page, facets)
         } else {
-            let (top, total, facets) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(offset), Count, FacetCollector))?;
+            let (top, total, facets) = searcher.search(
+                &query,
+                &(
+                    TopDocs::with_limit(limit).and_offset(offset),
+                    Count,
+                    FacetCollector,
+                ),
+            )?;
             let mut page = Vec::with_capacity(top.len());
             for (score, addr) in top {
                 page.push((score, self.passage(&searcher, addr)?));
@@ -256,7 +298,10 @@ impl Engine {
 
         response.total = total;
         response.facets = facets.resolve(&self.index.meta);
-        response.hits = page.into_iter().map(|(score, p)| make_hit(p, score, &groups)).collect();
+        response.hits = page
+            .into_iter()
+            .map(|(score, p)| make_hit(p, score, &groups))
+            .collect();
         if total == 0 {
             response.message = Some("No passage matches. 没有找到匹配的段落。".into());
         }
@@ -274,10 +319,20 @@ impl Engine {
                 }
             }
         }
-        Prepared { text: u.text.clone(), exact: u.exact, words: required_words(&u.text), alternatives }
+        Prepared {
+            text: u.text.clone(),
+            exact: u.exact,
+            words: required_words(&u.text),
+            alternatives,
+        }
     }
 
-    fn build_query(&self, groups: &[Vec<Prepared>], parsed: &Parsed, single: bool) -> Box<dyn Query> {
+    fn build_query(
+        &self,
+        groups: &[Vec<Prepared>],
+        parsed: &Parsed,
+        single: bool,
+    ) -> Box<dyn Query> {
         let f = self.fields();
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for group in groups {
@@ -285,20 +340,35 @@ impl Engine {
             for p in group {
                 for (alt, weight) in &p.alternatives {
                     if let Some(q) = gram_phrase_query(f.grams, alt) {
-                        alts.push((Occur::Should, Box::new(ConstScoreQuery::new(q, EXACT * weight))));
+                        alts.push((
+                            Occur::Should,
+                            Box::new(ConstScoreQuery::new(q, EXACT * weight)),
+                        ));
                     }
                     if p.exact {
                         continue;
                     }
                     let words = required_words(alt);
                     if !words.is_empty() {
-                        let all: Vec<(Occur, Box<dyn Query>)> = words.iter().map(|w| (Occur::Must, term_query(f.words, w))).collect();
-                        alts.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(all)), ALL_WORDS * weight))));
+                        let all: Vec<(Occur, Box<dyn Query>)> = words
+                            .iter()
+                            .map(|w| (Occur::Must, term_query(f.words, w)))
+                            .collect();
+                        alts.push((
+                            Occur::Should,
+                            Box::new(ConstScoreQuery::new(
+                                Box::new(BooleanQuery::new(all)),
+                                ALL_WORDS * weight,
+                            )),
+                        ));
                     }
                     if single {
                         // Partial matches, for a one-word query only: any word, scored below.
                         for w in ranking_words(alt) {
-                            alts.push((Occur::Should, Box::new(ConstScoreQuery::new(term_query(f.words, &w), 1.0))));
+                            alts.push((
+                                Occur::Should,
+                                Box::new(ConstScoreQuery::new(term_query(f.words, &w), 1.0)),
+                            ));
                         }
                     }
                 }
@@ -312,7 +382,10 @@ impl Engine {
             for p in group.iter().filter(|p| !p.exact) {
                 for w in ranking_words(&p.text) {
                     must.push((Occur::Should, term_query(f.words, &w)));
-                    must.push((Occur::Should, Box::new(BoostQuery::new(term_query(f.heading, &w), TITLE_BOOST))));
+                    must.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(term_query(f.heading, &w), TITLE_BOOST)),
+                    ));
                 }
             }
         }
@@ -323,29 +396,69 @@ impl Engine {
         }
         let fl = &parsed.filters;
         if let Some(d) = &fl.doc {
-            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.doc, d), IndexRecordOption::Basic))));
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.doc, d),
+                    IndexRecordOption::Basic,
+                )),
+            ));
         }
         if let Some(c) = fl.chapter {
-            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_u64(f.chapter, c as u64), IndexRecordOption::Basic))));
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.chapter, c as u64),
+                    IndexRecordOption::Basic,
+                )),
+            ));
         }
         if let Some(s) = &fl.section {
-            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.section, s), IndexRecordOption::Basic))));
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.section, s),
+                    IndexRecordOption::Basic,
+                )),
+            ));
         }
         if let Some(p) = &fl.panel {
-            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.panel, p), IndexRecordOption::Basic))));
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.panel, p),
+                    IndexRecordOption::Basic,
+                )),
+            ));
         }
         if let Some(k) = &fl.kind {
-            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.kind, k), IndexRecordOption::Basic))));
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.kind, k),
+                    IndexRecordOption::Basic,
+                )),
+            ));
         }
         if let Some(c) = &fl.company {
-            must.push((Occur::Must, gram_phrase_query(f.company, &normalize(c)).unwrap_or_else(|| Box::new(EmptyQuery))));
+            must.push((
+                Occur::Must,
+                gram_phrase_query(f.company, &normalize(c)).unwrap_or_else(|| Box::new(EmptyQuery)),
+            ));
         }
         Box::new(BooleanQuery::new(must))
     }
 
-    fn passage(&self, searcher: &tantivy::Searcher, addr: DocAddress) -> Result<Passage, SearchError> {
+    fn passage(
+        &self,
+        searcher: &tantivy::Searcher,
+        addr: DocAddress,
+    ) -> Result<Passage, SearchError> {
         let doc: TantivyDocument = searcher.doc(addr)?;
-        let json = doc.get_first(self.fields().json).and_then(|v| v.as_str()).ok_or_else(|| SearchError::Stored("no json".into()))?;
+        let json = doc
+            .get_first(self.fields().json)
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| SearchError::Stored("no json".into()))?;
         serde_json::from_str(json).map_err(|e| SearchError::Stored(e.to_string()))
     }
 
@@ -359,9 +472,16 @@ impl Engine {
         self.by_term(self.fields().seq, &plansearch_index::seq_key(doc, order))
     }
 
-    fn by_term(&self, field: tantivy::schema::Field, value: &str) -> Result<Option<Passage>, SearchError> {
+    fn by_term(
+        &self,
+        field: tantivy::schema::Field,
+        value: &str,
+    ) -> Result<Option<Passage>, SearchError> {
         let searcher = self.index.reader.searcher();
-        let q = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
+        let q = TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        );
         let top = searcher.search(&q, &TopDocs::with_limit(1))?;
         match top.first() {
             Some((_, addr)) => Ok(Some(self.passage(&searcher, *addr)?)),
@@ -372,7 +492,10 @@ impl Engine {
     /// Every passage of a document in reading order.
     pub fn all(&self, doc: &str) -> Result<Vec<Passage>, SearchError> {
         let searcher = self.index.reader.searcher();
-        let q = TermQuery::new(Term::from_field_text(self.fields().doc, doc), IndexRecordOption::Basic);
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields().doc, doc),
+            IndexRecordOption::Basic,
+        );
         let n = searcher.search(&q, &Count)?;
         let mut out = Vec::with_capacity(n);
         for (_, addr) in searcher.search(&q, &TopDocs::with_limit(n.max(1)))? {
@@ -398,16 +521,27 @@ fn merge_filters(parsed: &mut Parsed, extra: &Filters) {
 }
 
 fn term_query(field: tantivy::schema::Field, word: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs))
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, word),
+        IndexRecordOption::WithFreqs,
+    ))
 }
 
 /// The exact text of a unit as a phrase of grams (a single term when it is one gram).
 fn gram_phrase_query(field: tantivy::schema::Field, normalized: &str) -> Option<Box<dyn Query>> {
     let terms = plansearch_analysis::gram_phrase(normalized)?;
     if terms.len() == 1 {
-        return Some(Box::new(TermQuery::new(Term::from_field_text(field, &terms[0].1), IndexRecordOption::Basic)));
+        return Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, &terms[0].1),
+            IndexRecordOption::Basic,
+        )));
     }
-    Some(Box::new(PhraseQuery::new_with_offset(terms.into_iter().map(|(pos, t)| (pos, Term::from_field_text(field, &t))).collect())))
+    Some(Box::new(PhraseQuery::new_with_offset(
+        terms
+            .into_iter()
+            .map(|(pos, t)| (pos, Term::from_field_text(field, &t)))
+            .collect(),
+    )))
 }
 
 /// The words a unit requires: jieba's default cut (non-overlapping), Latin words whole,
@@ -417,10 +551,19 @@ pub fn required_words(normalized: &str) -> Vec<String> {
     for run in runs(normalized) {
         match run.kind {
             RunKind::Latin => words.push(run.text.to_string()),
-            RunKind::Han => words.extend(jieba().cut(run.text, true).into_iter().map(|t| t.word.to_string())),
+            RunKind::Han => words.extend(
+                jieba()
+                    .cut(run.text, true)
+                    .into_iter()
+                    .map(|t| t.word.to_string()),
+            ),
         }
     }
-    let kept: Vec<String> = words.iter().filter(|w| !plansearch_analysis::is_stop_word(w)).cloned().collect();
+    let kept: Vec<String> = words
+        .iter()
+        .filter(|w| !plansearch_analysis::is_stop_word(w))
+        .cloned()
+        .collect();
     let mut out = if kept.is_empty() { words } else { kept };
     out.dedup();
     out
@@ -443,7 +586,8 @@ fn verify_exact(text: &str, groups: &[Vec<Prepared>]) -> bool {
     groups.iter().all(|g| {
         g.iter().any(|p| {
             if p.exact {
-                !highlight::find_all_ignoring_space(&hay, &p.text.chars().collect::<Vec<_>>()).is_empty()
+                !highlight::find_all_ignoring_space(&hay, &p.text.chars().collect::<Vec<_>>())
+                    .is_empty()
             } else {
                 true
             }
@@ -482,7 +626,10 @@ fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>]) -> Hit {
     let units: Vec<(String, Vec<String>)> = groups
         .iter()
         .map(|g| {
-            let present: Option<&String> = g.iter().flat_map(|u| u.alternatives.iter().map(|(a, _)| a)).find(|a| hay.contains(String::as_str(a)));
+            let present: Option<&String> = g
+                .iter()
+                .flat_map(|u| u.alternatives.iter().map(|(a, _)| a))
+                .find(|a| hay.contains(String::as_str(a)));
             match present {
                 Some(a) => (a.clone(), required_words(a)),
                 None => {
@@ -494,7 +641,12 @@ fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>]) -> Hit {
         .collect();
     let (highlights, tier) = highlight_spans(&p.text, &units);
     let snip = highlight::snippet(&p.text, &highlights, SNIPPET_CHARS);
-    let snippet: String = p.text.chars().skip(snip.start).take(snip.end - snip.start).collect();
+    let snippet: String = p
+        .text
+        .chars()
+        .skip(snip.start)
+        .take(snip.end - snip.start)
+        .collect();
     Hit {
         id: p.id.clone(),
         doc: p.doc.clone(),
@@ -522,14 +674,30 @@ pub fn breadcrumb(p: &Passage) -> String {
     const MISSING: &str = "（标题缺失 title not in source）";
     let mut parts = Vec::new();
     if let Some(c) = &p.chapter {
-        parts.push(format!("{} {}", c.label(), c.title.as_deref().unwrap_or(MISSING)));
+        parts.push(format!(
+            "{} {}",
+            c.label(),
+            c.title.as_deref().unwrap_or(MISSING)
+        ));
     }
     if let Some(s) = &p.section {
-        parts.push(format!("{} {}", s.label(), s.title.as_deref().unwrap_or(MISSING)));
+        parts.push(format!(
+            "{} {}",
+            s.label(),
+            s.title.as_deref().unwrap_or(MISSING)
+        ));
     }
     if let Some(pr) = &p.panel {
-        let title = if pr.title.is_empty() { MISSING } else { pr.title.as_str() };
-        parts.push(if pr.numbered { format!("专栏 {} {}", pr.id, title) } else { format!("专栏 {title}") });
+        let title = if pr.title.is_empty() {
+            MISSING
+        } else {
+            pr.title.as_str()
+        };
+        parts.push(if pr.numbered {
+            format!("专栏 {} {}", pr.id, title)
+        } else {
+            format!("专栏 {title}")
+        });
     }
     parts.join(" › ")
 }
@@ -546,7 +714,11 @@ impl FacetCounts {
         let seg = searcher.segment_reader(addr.segment_ord);
         let ff = seg.fast_fields();
         let (d, c, p) = (ff.u64("doc_no")?, ff.u64("chapter")?, ff.u64("panel_no")?);
-        self.add(d.first(addr.doc_id).unwrap_or(0), c.first(addr.doc_id).unwrap_or(0), p.first(addr.doc_id).unwrap_or(0));
+        self.add(
+            d.first(addr.doc_id).unwrap_or(0),
+            c.first(addr.doc_id).unwrap_or(0),
+            p.first(addr.doc_id).unwrap_or(0),
+        );
         Ok(())
     }
 
@@ -566,20 +738,48 @@ impl FacetCounts {
             .filter_map(|((d, c), count)| {
                 let doc = meta.documents.get(d as usize)?;
                 let ch = doc.chapters.iter().find(|x| x.number as u64 == c);
-                Some(ChapterFacet { doc: doc.slug.clone(), number: c as u32, title: ch.and_then(|x| x.title.clone()), inferred: ch.is_some_and(|x| x.inferred), count })
+                Some(ChapterFacet {
+                    doc: doc.slug.clone(),
+                    number: c as u32,
+                    title: ch.and_then(|x| x.title.clone()),
+                    inferred: ch.is_some_and(|x| x.inferred),
+                    count,
+                })
             })
             .collect();
-        chapters.sort_by(|a, b| (meta.documents.iter().position(|d| d.slug == a.doc), a.number).cmp(&(meta.documents.iter().position(|d| d.slug == b.doc), b.number)));
+        chapters.sort_by(|a, b| {
+            (
+                meta.documents.iter().position(|d| d.slug == a.doc),
+                a.number,
+            )
+                .cmp(&(
+                    meta.documents.iter().position(|d| d.slug == b.doc),
+                    b.number,
+                ))
+        });
         let mut panels: Vec<(u64, PanelFacet)> = self
             .panels
             .into_iter()
             .filter_map(|(n, count)| {
                 let m = meta.panels.get(n as usize - 1)?;
-                Some((n, PanelFacet { doc: m.doc.clone(), id: m.id.clone(), title: m.title.clone(), numbered: m.numbered, chapter: m.chapter, count }))
+                Some((
+                    n,
+                    PanelFacet {
+                        doc: m.doc.clone(),
+                        id: m.id.clone(),
+                        title: m.title.clone(),
+                        numbered: m.numbered,
+                        chapter: m.chapter,
+                        count,
+                    },
+                ))
             })
             .collect();
         panels.sort_by_key(|(n, _)| *n);
-        Facets { chapters, panels: panels.into_iter().map(|(_, p)| p).collect() }
+        Facets {
+            chapters,
+            panels: panels.into_iter().map(|(_, p)| p).collect(),
+        }
     }
 
     fn merge(&mut self, other: FacetCounts) {
@@ -608,7 +808,12 @@ impl Collector for FacetCollector {
 
     fn for_segment(&self, _ord: u32, reader: &SegmentReader) -> tantivy::Result<FacetSegment> {
         let ff = reader.fast_fields();
-        Ok(FacetSegment { doc_no: ff.u64("doc_no")?, chapter: ff.u64("chapter")?, panel_no: ff.u64("panel_no")?, counts: FacetCounts::default() })
+        Ok(FacetSegment {
+            doc_no: ff.u64("doc_no")?,
+            chapter: ff.u64("chapter")?,
+            panel_no: ff.u64("panel_no")?,
+            counts: FacetCounts::default(),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -628,7 +833,11 @@ impl SegmentCollector for FacetSegment {
     type Fruit = FacetCounts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let (d, c, p) = (self.doc_no.first(doc).unwrap_or(0), self.chapter.first(doc).unwrap_or(0), self.panel_no.first(doc).unwrap_or(0));
+        let (d, c, p) = (
+            self.doc_no.first(doc).unwrap_or(0),
+            self.chapter.first(doc).unwrap_or(0),
+            self.panel_no.first(doc).unwrap_or(0),
+        );
         self.counts.add(d, c, p);
     }
 

@@ -27,7 +27,9 @@ impl Synonyms {
                 continue;
             }
             let mut cols = line.split('\t');
-            let (Some(from), Some(to)) = (cols.next(), cols.next()) else { continue };
+            let (Some(from), Some(to)) = (cols.next(), cols.next()) else {
+                continue;
+            };
             let (from, to) = (normalize(from.trim()), normalize(to.trim()));
             // A plan term that contains the typed text is found by the substring search
             // anyway; expanding to it would only add noise.
@@ -52,7 +54,10 @@ impl Synonyms {
 
     /// What a normalized unit also searches.
     pub fn expand(&self, unit: &str) -> Vec<String> {
-        self.map.get(unit).map(|v| v.iter().take(MAX_EXPANSIONS).cloned().collect()).unwrap_or_default()
+        self.map
+            .get(unit)
+            .map(|v| v.iter().take(MAX_EXPANSIONS).cloned().collect())
+            .unwrap_or_default()
     }
 
     pub fn len(&self) -> usize {

@@ -1,1 +1,314 @@
-//! web
+//! The web front end and JSON API of plansearch, on axum.
+//!
+//! [`app`] builds the whole application from an [`AppState`], so tests drive it with
+//! `tower::ServiceExt::oneshot` and no socket. Pages are rendered server-side from the
+//! templates in `web/templates` and work without JavaScript; `web/static` holds the CSS and
+//! the small script that adds search-as-you-type and keyboard use. Templates and static
+//! files are compiled into the binary, so static serving is a lookup in a fixed table:
+//! there is no path to traverse.
+//!
+//! Bad input never causes a 5xx: every parameter is parsed by hand into a clear 400 with a
+//! JSON body `{"error": {"code", "message"}}` (an HTML page for page routes). Every user
+//! string is escaped by the template engine; highlights arrive as HTML built from offsets
+//! on the stored text, escaped, with `<mark>` as the only markup.
+
+mod api;
+mod error;
+mod pages;
+mod params;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use plansearch_corpus::Passage;
+use plansearch_search::Engine;
+use serde::Serialize;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::AppError;
+
+/// How long one request may take before it is answered with 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Everything the handlers share; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub engine: Arc<Engine>,
+    pub outline: Arc<Outline>,
+    templates: Arc<minijinja::Environment<'static>>,
+}
+
+impl AppState {
+    /// Build the state: load templates and compute the outline from the index.
+    pub fn new(engine: Engine) -> Result<AppState, AppError> {
+        let outline = Outline::build(&engine)?;
+        Ok(AppState {
+            engine: Arc::new(engine),
+            outline: Arc::new(outline),
+            templates: Arc::new(templates()),
+        })
+    }
+
+    pub(crate) fn render(&self, name: &str, ctx: minijinja::Value) -> Result<Response, AppError> {
+        let tmpl = self
+            .templates
+            .get_template(name)
+            .map_err(|e| AppError::internal(format!("template {name}: {e}")))?;
+        let html = tmpl
+            .render(ctx)
+            .map_err(|e| AppError::internal(format!("template {name}: {e:#}")))?;
+        Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+    }
+}
+
+/// The templates, compiled in from `web/templates`.
+fn templates() -> minijinja::Environment<'static> {
+    let mut env = minijinja::Environment::new();
+    for (name, src) in TEMPLATES {
+        env.add_template(name, src).expect("templates parse");
+    }
+    env
+}
+
+const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "base.html",
+        include_str!("../../../web/templates/base.html"),
+    ),
+    (
+        "search.html",
+        include_str!("../../../web/templates/search.html"),
+    ),
+    (
+        "passage.html",
+        include_str!("../../../web/templates/passage.html"),
+    ),
+    (
+        "outline.html",
+        include_str!("../../../web/templates/outline.html"),
+    ),
+    (
+        "error.html",
+        include_str!("../../../web/templates/error.html"),
+    ),
+];
+
+/// The static files, compiled in from `web/static`: name, content type, bytes.
+const STATIC: &[(&str, &str, &[u8])] = &[
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../../web/static/style.css"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../../web/static/app.js"),
+    ),
+];
+
+/// The application.
+pub fn app(state: AppState) -> Router {
+    let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    Router::new()
+        .route("/", get(pages::search))
+        .route("/search", get(pages::search))
+        .route("/p/{doc}/{id}", get(pages::passage))
+        .route("/p/{id}", get(pages::passage_default_doc))
+        .route("/outline", get(pages::outline))
+        .route("/static/{file}", get(static_file))
+        .route("/healthz", get(api::healthz))
+        .route("/api/search", get(api::search))
+        .route("/api/passages/{doc}/{id}", get(api::passage))
+        .route("/api/passages/{id}", get(api::passage_default_doc))
+        .route("/api/outline", get(api::outline))
+        .route("/api/openapi.json", get(api::openapi))
+        .fallback(not_found)
+        .with_state(state)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    match STATIC.iter().find(|(name, _, _)| *name == file) {
+        Some((_, ctype, bytes)) => (
+            [
+                (header::CONTENT_TYPE, *ctype),
+                (header::CACHE_CONTROL, "public, max-age=3600"),
+            ],
+            *bytes,
+        )
+            .into_response(),
+        None => AppError::not_found("static_not_found", format!("no static file {file:?}"))
+            .into_response(),
+    }
+}
+
+async fn not_found(uri: axum::http::Uri) -> Response {
+    let err = AppError::not_found("not_found", format!("no page at {}", uri.path()));
+    if uri.path().starts_with("/api/") {
+        err.into_response()
+    } else {
+        err.html().into_response()
+    }
+}
+
+/// The plan's table of contents with passage counts, computed once at start.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outline {
+    pub documents: Vec<OutlineDoc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutlineDoc {
+    pub slug: String,
+    pub title: String,
+    pub passages: usize,
+    pub chapters: Vec<OutlineChapter>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutlineChapter {
+    pub number: u32,
+    pub label: String,
+    pub title: Option<String>,
+    pub inferred: bool,
+    pub first: String,
+    pub passages: usize,
+    pub sections: Vec<OutlineSection>,
+    /// Panels in the chapter introduction.
+    pub panels: Vec<OutlinePanel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutlineSection {
+    pub number: String,
+    pub label: String,
+    pub title: Option<String>,
+    pub inferred: bool,
+    pub first: String,
+    pub passages: usize,
+    pub panels: Vec<OutlinePanel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutlinePanel {
+    pub id: String,
+    pub numbered: bool,
+    pub title: String,
+    pub first: String,
+    pub passages: usize,
+}
+
+impl Outline {
+    pub fn build(engine: &Engine) -> Result<Outline, AppError> {
+        let mut documents = Vec::new();
+        for d in &engine.index.meta.documents {
+            let passages = engine.all(&d.slug).map_err(AppError::from)?;
+            documents.push(OutlineDoc {
+                slug: d.slug.clone(),
+                title: d.title.clone(),
+                passages: passages.len(),
+                chapters: outline_chapters(&passages),
+            });
+        }
+        Ok(Outline { documents })
+    }
+
+    pub fn chapter(&self, doc: &str, n: u32) -> Option<&OutlineChapter> {
+        self.documents
+            .iter()
+            .find(|d| d.slug == doc)?
+            .chapters
+            .iter()
+            .find(|c| c.number == n)
+    }
+
+    pub fn default_doc(&self) -> &str {
+        self.documents
+            .first()
+            .map_or("caidian", |d| d.slug.as_str())
+    }
+}
+
+fn outline_chapters(passages: &[Passage]) -> Vec<OutlineChapter> {
+    let mut chapters: Vec<OutlineChapter> = Vec::new();
+    let mut panel_index: HashMap<(u32, Option<String>, String), usize> = HashMap::new();
+    for p in passages {
+        let Some(c) = &p.chapter else { continue };
+        if chapters.last().is_none_or(|x| x.number != c.number) {
+            chapters.push(OutlineChapter {
+                number: c.number,
+                label: c.label(),
+                title: c.title.clone(),
+                inferred: c.inferred,
+                first: p.id.clone(),
+                passages: 0,
+                sections: vec![],
+                panels: vec![],
+            });
+        }
+        let ch = chapters.last_mut().expect("pushed above");
+        ch.passages += 1;
+        let sec_key = p.section.as_ref().map(|s| s.number.clone());
+        if let Some(s) = &p.section {
+            if ch.sections.last().is_none_or(|x| x.number != s.number) {
+                ch.sections.push(OutlineSection {
+                    number: s.number.clone(),
+                    label: s.label(),
+                    title: s.title.clone(),
+                    inferred: s.inferred,
+                    first: p.id.clone(),
+                    passages: 0,
+                    panels: vec![],
+                });
+            }
+            ch.sections.last_mut().expect("pushed above").passages += 1;
+        }
+        if let Some(pr) = &p.panel {
+            let list = match &p.section {
+                Some(_) => &mut ch.sections.last_mut().expect("section present").panels,
+                None => &mut ch.panels,
+            };
+            let key = (c.number, sec_key, pr.id.clone());
+            let at = *panel_index.entry(key).or_insert_with(|| {
+                list.push(OutlinePanel {
+                    id: pr.id.clone(),
+                    numbered: pr.numbered,
+                    title: pr.title.clone(),
+                    first: p.id.clone(),
+                    passages: 0,
+                });
+                list.len() - 1
+            });
+            list[at].passages += 1;
+        }
+    }
+    chapters
+}

@@ -1,0 +1,115 @@
+//! The JSON API. `GET /api/search` returns the same object as `plansearch search --json`.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use plansearch_corpus::Passage;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::params::{decode, SearchParams};
+use crate::{AppError, AppState};
+
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    let meta = &state.engine.index.meta;
+    Json(json!({"status": "ok", "passages": meta.passages, "documents": meta.documents.len(), "built_at_unix": meta.built_at_unix})).into_response()
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let params = decode(raw.as_deref())?;
+    let sp = SearchParams::from(&params, &state, 10)?;
+    let req = plansearch_search::Request {
+        q: sp.q,
+        limit: sp.limit,
+        offset: sp.offset,
+        filters: sp.filters,
+    };
+    let res = state.engine.search(&req)?;
+    Ok(Json(res).into_response())
+}
+
+/// A passage with its neighbours, for the API and the passage page.
+#[derive(Debug, Serialize)]
+pub struct PassageView {
+    #[serde(flatten)]
+    pub passage: Passage,
+    pub url: String,
+    pub breadcrumb: String,
+    pub previous: Option<Passage>,
+    pub next: Option<Passage>,
+    /// Up to two passages before and after, in reading order.
+    pub context_before: Vec<Passage>,
+    pub context_after: Vec<Passage>,
+}
+
+/// Look a passage up; ids are short (`4.1.3`, `p4-1.r2`), anything else is simply unknown.
+pub fn load_passage(state: &AppState, doc: &str, id: &str) -> Result<PassageView, AppError> {
+    let plausible = |s: &str, max: usize| {
+        !s.is_empty()
+            && s.len() <= max
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    };
+    let missing = || AppError::not_found("unknown_passage", format!("no passage {doc}/{id}"));
+    if !plausible(doc, 64) || !plausible(id, 32) {
+        return Err(missing());
+    }
+    let passage = state.engine.get(doc, id)?.ok_or_else(missing)?;
+    let at = |k: isize| -> Result<Option<Passage>, AppError> {
+        let order = passage.order as isize + k;
+        if order < 0 {
+            return Ok(None);
+        }
+        Ok(state.engine.at(doc, order as usize)?)
+    };
+    let mut before = Vec::new();
+    for k in [-2, -1] {
+        before.extend(at(k)?);
+    }
+    let mut after = Vec::new();
+    for k in [1, 2] {
+        after.extend(at(k)?);
+    }
+    Ok(PassageView {
+        url: format!("/p/{}/{}", passage.doc, passage.id),
+        breadcrumb: plansearch_search::breadcrumb(&passage),
+        previous: before.last().cloned(),
+        next: after.first().cloned(),
+        context_before: before,
+        context_after: after,
+        passage,
+    })
+}
+
+pub async fn passage(
+    State(state): State<AppState>,
+    Path((doc, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    Ok(Json(load_passage(&state, &doc, &id)?).into_response())
+}
+
+pub async fn passage_default_doc(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let doc = state.outline.default_doc().to_string();
+    Ok(Json(load_passage(&state, &doc, &id)?).into_response())
+}
+
+pub async fn outline(State(state): State<AppState>) -> Response {
+    Json(&*state.outline).into_response()
+}
+
+/// The OpenAPI document, kept beside the templates; a test checks it names every route.
+pub const OPENAPI: &str = include_str!("../../../web/openapi.json");
+
+pub async fn openapi() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
+        .into_response()
+}

@@ -1,0 +1,83 @@
+//! One error type for the web layer. User errors (bad input, unknown ids) become 4xx with a
+//! clear message and are not logged as failures; internal errors are logged and answered
+//! with a 500 that reveals no internals.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+#[derive(Debug, Clone)]
+pub struct AppError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    /// Answer with an HTML page rather than JSON.
+    pub html: bool,
+}
+
+impl AppError {
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> AppError {
+        AppError {
+            status: StatusCode::BAD_REQUEST,
+            code,
+            message: message.into(),
+            html: false,
+        }
+    }
+
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> AppError {
+        AppError {
+            status: StatusCode::NOT_FOUND,
+            code,
+            message: message.into(),
+            html: false,
+        }
+    }
+
+    pub fn internal(detail: impl Into<String>) -> AppError {
+        let detail = detail.into();
+        tracing::error!(%detail, "internal error");
+        AppError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            message: "Something went wrong on our side. 服务器内部错误。".into(),
+            html: false,
+        }
+    }
+
+    /// The same error as an HTML page.
+    pub fn html(mut self) -> AppError {
+        self.html = true;
+        self
+    }
+}
+
+impl From<plansearch_search::SearchError> for AppError {
+    fn from(e: plansearch_search::SearchError) -> AppError {
+        AppError::internal(e.to_string())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if self.html {
+            let body = format!(
+                include_str!("../../../web/templates/error_static.html"),
+                status = self.status.as_u16(),
+                message = plansearch_search::highlight::escape(&self.message)
+            );
+            return (
+                self.status,
+                [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                body,
+            )
+                .into_response();
+        }
+        (
+            self.status,
+            Json(json!({"error": {"code": self.code, "message": self.message}})),
+        )
+            .into_response()
+    }
+}

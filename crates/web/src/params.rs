@@ -1,0 +1,180 @@
+//! Query-string parameters, parsed by hand so that every malformed one gets a clear 400:
+//! invalid percent-escapes or UTF-8, non-numeric or negative numbers, unknown chapters,
+//! panels and kinds, over-long queries.
+
+use std::collections::HashMap;
+
+use plansearch_search::{Filters, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS};
+
+use crate::{AppError, AppState};
+
+/// Decode a raw query string into parameters. The last value of a repeated name wins.
+pub fn decode(raw: Option<&str>) -> Result<HashMap<String, String>, AppError> {
+    let mut out = HashMap::new();
+    let Some(raw) = raw else { return Ok(out) };
+    if raw.len() > 64 * 1024 {
+        return Err(AppError::bad_request(
+            "query_string_too_long",
+            "the query string is too long",
+        ));
+    }
+    for pair in raw.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let k = unescape(k)?;
+        let v = unescape(v).map_err(|_| {
+            AppError::bad_request(
+                "bad_encoding",
+                format!("parameter {k:?} is not valid percent-encoded UTF-8"),
+            )
+        })?;
+        out.insert(k, v);
+    }
+    Ok(out)
+}
+
+fn unescape(s: &str) -> Result<String, AppError> {
+    let s = s.replace('+', " ");
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            match hex {
+                Some(b) => {
+                    out.push(b);
+                    i += 3;
+                }
+                None => {
+                    return Err(AppError::bad_request(
+                        "bad_encoding",
+                        "a broken percent-escape in the query string",
+                    ))
+                }
+            }
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out)
+        .map_err(|_| AppError::bad_request("bad_encoding", "the query string is not valid UTF-8"))
+}
+
+/// The search parameters: `q, limit, offset, page, chapter, section, panel, kind, doc`.
+#[derive(Debug, Clone, Default)]
+pub struct SearchParams {
+    pub q: String,
+    pub limit: usize,
+    pub offset: usize,
+    pub filters: Filters,
+}
+
+fn number(params: &HashMap<String, String>, name: &str) -> Result<Option<usize>, AppError> {
+    match params.get(name).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(v) => v.parse::<usize>().map(Some).map_err(|_| {
+            AppError::bad_request(
+                "bad_parameter",
+                format!("{name} must be a whole number ≥ 0, not {v:?}"),
+            )
+        }),
+    }
+}
+
+impl SearchParams {
+    pub fn from(
+        params: &HashMap<String, String>,
+        state: &AppState,
+        default_limit: usize,
+    ) -> Result<SearchParams, AppError> {
+        let q = params.get("q").cloned().unwrap_or_default();
+        let n = q.chars().count();
+        if n > MAX_QUERY_CHARS {
+            return Err(AppError::bad_request(
+                "query_too_long",
+                format!("the query has {n} characters; the limit is {MAX_QUERY_CHARS}"),
+            ));
+        }
+        let limit = number(params, "limit")?.unwrap_or(default_limit);
+        if limit == 0 {
+            return Err(AppError::bad_request(
+                "bad_parameter",
+                format!("limit must be between 1 and {MAX_LIMIT}"),
+            ));
+        }
+        let limit = limit.min(MAX_LIMIT);
+        let offset = match (number(params, "offset")?, number(params, "page")?) {
+            (Some(o), _) => o,
+            (None, Some(p)) => p.saturating_sub(1).saturating_mul(limit),
+            (None, None) => 0,
+        };
+        if offset > MAX_OFFSET {
+            return Err(AppError::bad_request(
+                "bad_parameter",
+                format!("offset must be at most {MAX_OFFSET}"),
+            ));
+        }
+        let mut filters = Filters::default();
+        let meta = &state.engine.index.meta;
+        for name in ["doc", "chapter", "section", "panel", "kind", "company"] {
+            let Some(v) = params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            filters
+                .set(name, v)
+                .map_err(|why| AppError::bad_request("bad_parameter", why))?;
+        }
+        let doc = filters
+            .doc
+            .clone()
+            .unwrap_or_else(|| state.outline.default_doc().to_string());
+        if filters.doc.is_some() && !meta.documents.iter().any(|d| d.slug == doc) {
+            return Err(AppError::bad_request(
+                "unknown_document",
+                format!("no document {doc:?}"),
+            ));
+        }
+        if let Some(c) = filters.chapter {
+            if state.outline.chapter(&doc, c).is_none() {
+                return Err(AppError::bad_request(
+                    "unknown_chapter",
+                    format!("the plan has no chapter {c}"),
+                ));
+            }
+        }
+        if let Some(s) = &filters.section {
+            let known = state
+                .outline
+                .documents
+                .iter()
+                .filter(|d| d.slug == doc)
+                .flat_map(|d| &d.chapters)
+                .flat_map(|c| &c.sections)
+                .any(|x| x.number == *s);
+            if !known {
+                return Err(AppError::bad_request(
+                    "unknown_section",
+                    format!("the plan has no section {s}"),
+                ));
+            }
+        }
+        if let Some(p) = &filters.panel {
+            if !meta.panels.iter().any(|m| m.id == *p) {
+                return Err(AppError::bad_request(
+                    "unknown_panel",
+                    format!("the plan has no panel {p}"),
+                ));
+            }
+        }
+        Ok(SearchParams {
+            q,
+            limit,
+            offset,
+            filters,
+        })
+    }
+}
