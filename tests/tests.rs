@@ -6,3 +6,6 @@ mod util;
 // The corpus reproduces the source: regenerated exactly, nothing lost or invented,
 // structure and panels in place, stable ids, bad sources rejected.
 mod corpus;
+
+// Search on the real corpus: ranking, substrings, quotes, filters, highlights, relevance.
+mod search;

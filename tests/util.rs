@@ -47,3 +47,18 @@ pub fn run_plansearch(args: &[&str]) -> Output {
         .output()
         .unwrap()
 }
+
+/// The search engine over the real corpus, with its index built once per test run into a
+/// temporary folder (never the repository's `index/`).
+pub fn engine() -> &'static plansearch_search::Engine {
+    static ENGINE: OnceLock<(tempfile::TempDir, plansearch_search::Engine)> = OnceLock::new();
+    &ENGINE
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let corpus = repo().join("corpus");
+            let (ix, _) = plansearch_index::ensure(&corpus, dir.path(), &mut |_| {}).unwrap();
+            let synonyms = plansearch_search::Synonyms::load(&corpus.join("synonyms.tsv")).unwrap();
+            (dir, plansearch_search::Engine::new(ix, synonyms))
+        })
+        .1
+}

@@ -1,0 +1,392 @@
+#!/usr/bin/env python3
+"""Real-browser end-to-end test of `plansearch serve`.
+
+Standard library only: it drives Debian's `chromium` through `chromedriver` (package
+`chromium-driver`) with the W3C WebDriver HTTP protocol over urllib.
+
+    python3 tests/e2e/browser_test.py [path/to/plansearch]
+
+The server binary comes from argv[1], else $PLANSEARCH_BIN, else target/release/plansearch
+(relative to the repository root); nothing is built here (scripts/e2e.sh builds). The
+browser and driver come from $CHROMIUM / $CHROMEDRIVER, else `chromium` / `chromedriver` on
+PATH. Screenshots go to target/e2e/ (search.png, passage.png; failure.png on failure), with
+the server's and the driver's logs beside them.
+
+The closing line is `1 passed, 0 failed` or `0 passed, 1 failed`; the exit code is non-zero
+on failure. Everything started here (server, chromedriver and its browser, the temporary
+profile) is torn down on success and on failure.
+"""
+
+import base64
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.parse
+import urllib.request
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ARTIFACTS = os.path.join(REPO, "target", "e2e")
+QUERY = "蔡甸莲藕"
+HIGHLIGHT = "莲藕"
+STARTUP_TIMEOUT = float(os.environ.get("E2E_STARTUP_TIMEOUT", "180"))
+WAIT_TIMEOUT = float(os.environ.get("E2E_WAIT_TIMEOUT", "20"))
+
+# WebDriver's element reference key and the Enter key.
+ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+KEY_ENTER = "\ue007"
+
+# Never send loopback traffic through a proxy from the environment.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class Failure(Exception):
+    pass
+
+
+def log(msg):
+    print(f"[e2e] {msg}", flush=True)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(method, url, body=None, timeout=60):
+    """One HTTP request; returns (status, decoded JSON or text)."""
+    data = None
+    headers = {}
+    if body is not None:
+        data = json.dumps(body).encode("utf-8")
+        headers["Content-Type"] = "application/json; charset=utf-8"
+    req = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with _OPENER.open(req, timeout=timeout) as resp:
+            status, raw = resp.status, resp.read()
+    except urllib.error.HTTPError as e:
+        status, raw = e.code, e.read()
+    text = raw.decode("utf-8", "replace")
+    try:
+        return status, json.loads(text)
+    except ValueError:
+        return status, text
+
+
+def wait_until(what, fn, timeout=WAIT_TIMEOUT, interval=0.1):
+    """Call fn until it returns something truthy; Failure after timeout."""
+    deadline = time.monotonic() + timeout
+    last_exc = None
+    while True:
+        try:
+            value = fn()
+            if value:
+                return value
+        except Failure as e:  # e.g. a WebDriver error while the page is navigating
+            last_exc = e
+        if time.monotonic() > deadline:
+            extra = f" (last error: {last_exc})" if last_exc else ""
+            raise Failure(f"timed out after {timeout:.0f}s waiting for {what}{extra}")
+        time.sleep(interval)
+
+
+def stop_process(proc, name, grace=5.0):
+    """SIGTERM the process group we started (the process is its leader), then SIGKILL."""
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        log(f"{name} did not stop on SIGTERM; killing it")
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=grace)
+
+
+def tail(path, lines=30):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return "".join(f.readlines()[-lines:])
+    except OSError:
+        return ""
+
+
+class WebDriver:
+    """The handful of W3C WebDriver commands this test needs."""
+
+    def __init__(self, base):
+        self.base = base
+        self.session = None
+
+    def cmd(self, method, path, body=None, timeout=60):
+        url = f"{self.base}/session/{self.session}{path}"
+        status, payload = http(method, url, body, timeout=timeout)
+        value = payload.get("value") if isinstance(payload, dict) else payload
+        if status != 200:
+            if isinstance(value, dict):
+                raise Failure(f"WebDriver {method} {path}: {value.get('error')}: {value.get('message', '')[:300]}")
+            raise Failure(f"WebDriver {method} {path}: HTTP {status}: {str(payload)[:300]}")
+        return value
+
+    def start(self, chromium, profile):
+        args = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--no-proxy-server",
+            "--window-size=1280,1000",
+            f"--user-data-dir={profile}",
+        ]
+        caps = {
+            "capabilities": {
+                "alwaysMatch": {
+                    "browserName": "chrome",
+                    "pageLoadStrategy": "normal",
+                    "goog:chromeOptions": {"binary": chromium, "args": args},
+                }
+            }
+        }
+        status, payload = http("POST", f"{self.base}/session", caps, timeout=120)
+        value = payload.get("value") if isinstance(payload, dict) else None
+        if status != 200 or not isinstance(value, dict) or "sessionId" not in value:
+            raise Failure(f"cannot start a browser session: HTTP {status}: {str(payload)[:500]}")
+        self.session = value["sessionId"]
+        caps = value.get("capabilities", {})
+        log(f"browser: {caps.get('browserName')} {caps.get('browserVersion')}")
+        self.cmd("POST", "/timeouts", {"pageLoad": 30000, "script": 10000, "implicit": 0})
+
+    def quit(self):
+        if self.session:
+            try:
+                self.cmd("DELETE", "", timeout=20)
+            finally:
+                self.session = None
+
+    def get(self, url):
+        self.cmd("POST", "/url", {"url": url})
+
+    def url(self):
+        return self.cmd("GET", "/url")
+
+    def find_all(self, css, within=None):
+        path = f"/element/{within}/elements" if within else "/elements"
+        return [e[ELEMENT] for e in self.cmd("POST", path, {"using": "css selector", "value": css})]
+
+    def find(self, css):
+        found = self.find_all(css)
+        if not found:
+            raise Failure(f"no element matches {css!r} on {self.url()}")
+        return found[0]
+
+    def text(self, el):
+        return self.cmd("GET", f"/element/{el}/text")
+
+    def attr(self, el, name):
+        return self.cmd("GET", f"/element/{el}/attribute/{name}")
+
+    def prop(self, el, name):
+        return self.cmd("GET", f"/element/{el}/property/{name}")
+
+    def type(self, el, text):
+        self.cmd("POST", f"/element/{el}/value", {"text": text})
+
+    def click(self, el):
+        self.cmd("POST", f"/element/{el}/click", {})
+
+    def ready(self):
+        return self.cmd("POST", "/execute/sync", {"script": "return document.readyState", "args": []}) == "complete"
+
+    def screenshot(self, path):
+        png = base64.b64decode(self.cmd("GET", "/screenshot"))
+        if not png.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise Failure("the screenshot is not a PNG")
+        with open(path, "wb") as f:
+            f.write(png)
+        log(f"screenshot: {os.path.relpath(path, REPO)} ({len(png)} bytes)")
+
+
+def find_tool(env, *names):
+    if os.environ.get(env):
+        return os.environ[env]
+    for n in names:
+        p = shutil.which(n)
+        if p:
+            return p
+    raise Failure(f"none of {', '.join(names)} is on PATH (set ${env}); scripts/e2e.sh installs them")
+
+
+def test_search_and_open_passage(wd, base):
+    # 1. The start page has the search form.
+    wd.get(base + "/")
+    wait_until("the start page", wd.ready)
+    box = wd.find("form.search input#q")
+    if wd.prop(box, "value"):
+        raise Failure("the search box is not empty on the start page")
+
+    # 2. Type the query and press Enter: the form submits to /search?q=….
+    wd.type(box, QUERY + KEY_ENTER)
+
+    def on_results():
+        u = urllib.parse.urlsplit(wd.url())
+        return u.path == "/search" and urllib.parse.parse_qs(u.query).get("q") == [QUERY] and wd.ready()
+
+    wait_until(f"the results page for {QUERY}", on_results)
+    hits = wait_until("li.hit results", lambda: wd.find_all("li.hit"))
+    log(f"{len(hits)} hits on the first page; total shown: {wd.text(wd.find('#total'))}")
+    if wd.prop(wd.find("input#q"), "value") != QUERY:
+        raise Failure("the results page does not keep the query in the search box")
+
+    # 3. Highlighted results: a <mark> containing 莲藕 inside the first hits.
+    first = hits[:3]
+    marks = []
+    for h in first:
+        marks += [wd.text(m) for m in wd.find_all("mark", within=h)]
+    log(f"highlights in the first {len(first)} hits: {marks}")
+    if not any(HIGHLIGHT in m for m in marks):
+        raise Failure(f"no <mark> containing {HIGHLIGHT!r} in the first {len(first)} hits (marks: {marks})")
+    wd.screenshot(os.path.join(ARTIFACTS, "search.png"))
+
+    # 4. Open the first hit.
+    link = wd.find_all("a.hit-link", within=hits[0])
+    if not link:
+        raise Failure("the first hit has no a.hit-link")
+    href = wd.attr(link[0], "href")
+    target = urllib.parse.urlsplit(urllib.parse.urljoin(base + "/", href))
+    if not target.path.startswith("/p/caidian/"):
+        raise Failure(f"the first hit links to {href!r}, not under /p/caidian/")
+    if urllib.parse.parse_qs(target.query).get("q") != [QUERY]:
+        raise Failure(f"the first hit's link does not carry the query: {href!r}")
+    pid = target.path.rsplit("/", 1)[1]
+    log(f"clicking the first hit: {urllib.parse.unquote(href)}")
+    wd.click(link[0])
+
+    # 5. The passage page.
+    wait_until("the passage page", lambda: urllib.parse.urlsplit(wd.url()).path.startswith("/p/caidian/") and wd.ready())
+    here = urllib.parse.urlsplit(wd.url())
+    if urllib.parse.unquote(here.path) != urllib.parse.unquote(target.path):
+        raise Failure(f"opened {wd.url()}, expected {target.path}")
+    shown = wd.text(wait_until("#pid", lambda: wd.find_all("#pid"))[0])
+    if shown != f"caidian/{urllib.parse.unquote(pid)}":
+        raise Failure(f"#pid shows {shown!r}, expected 'caidian/{pid}'")
+    text = wd.text(wd.find(".passage .text"))
+    if not text.strip():
+        raise Failure("the passage text is empty")
+    log(f"passage {shown}: {text[:60]!r}…")
+    wd.screenshot(os.path.join(ARTIFACTS, "passage.png"))
+
+
+def main():
+    binary = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PLANSEARCH_BIN", "target/release/plansearch")
+    binary = os.path.join(REPO, binary) if not os.path.isabs(binary) else binary
+    os.makedirs(ARTIFACTS, exist_ok=True)
+
+    server = driver = wd = None
+    profile = None
+    server_log = os.path.join(ARTIFACTS, "server.log")
+    driver_log = os.path.join(ARTIFACTS, "chromedriver.log")
+    ok = False
+    try:
+        if not os.access(binary, os.X_OK):
+            raise Failure(f"no server binary at {binary} (run `cargo build --release`, or pass its path)")
+        chromium = find_tool("CHROMIUM", "chromium", "chromium-browser", "google-chrome")
+        chromedriver = find_tool("CHROMEDRIVER", "chromedriver")
+
+        # The server, from the repository root (its corpus/ and index/ are relative).
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        log(f"server: {binary} serve --addr 127.0.0.1:{port}")
+        with open(server_log, "wb") as out:
+            server = subprocess.Popen(
+                [binary, "serve", "--addr", f"127.0.0.1:{port}"],
+                cwd=REPO, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+        def healthy():
+            if server.poll() is not None:
+                raise Failure(f"the server exited with {server.returncode}:\n{tail(server_log)}")
+            try:
+                return http("GET", base + "/healthz", timeout=5)[0] == 200
+            except OSError:
+                return False
+
+        t0 = time.monotonic()
+        wait_until("/healthz", healthy, timeout=STARTUP_TIMEOUT, interval=0.2)
+        log(f"server healthy after {time.monotonic() - t0:.1f}s")
+
+        # chromedriver, then a headless browser with a fresh profile.
+        dport = free_port()
+        log(f"chromedriver: {chromedriver} --port={dport}")
+        with open(driver_log, "wb") as out:
+            driver = subprocess.Popen(
+                [chromedriver, f"--port={dport}", "--allowed-ips=127.0.0.1"],
+                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+        def driver_ready():
+            if driver.poll() is not None:
+                raise Failure(f"chromedriver exited with {driver.returncode}:\n{tail(driver_log)}")
+            try:
+                status, payload = http("GET", f"http://127.0.0.1:{dport}/status", timeout=5)
+                return status == 200 and payload["value"]["ready"]
+            except (OSError, KeyError, TypeError):
+                return False
+
+        wait_until("chromedriver", driver_ready, timeout=30)
+        profile = tempfile.mkdtemp(prefix="plansearch-e2e-profile-")
+        wd = WebDriver(f"http://127.0.0.1:{dport}")
+        wd.start(chromium, profile)
+
+        log("test: search_and_open_passage")
+        test_search_and_open_passage(wd, base)
+        ok = True
+    except Exception as e:  # noqa: BLE001 - any error fails the one test
+        print(f"FAILED search_and_open_passage: {e}", flush=True)
+        if not isinstance(e, Failure):
+            traceback.print_exc()
+        if wd is not None and wd.session:
+            try:
+                wd.screenshot(os.path.join(ARTIFACTS, "failure.png"))
+                log(f"failure at {wd.url()}")
+            except Exception as e2:  # noqa: BLE001
+                log(f"no failure screenshot: {e2}")
+        if server is not None:
+            log(f"server log tail:\n{tail(server_log)}")
+    finally:
+        if wd is not None:
+            try:
+                wd.quit()
+            except Exception as e:  # noqa: BLE001
+                log(f"closing the browser session: {e}")
+        stop_process(driver, "chromedriver")
+        stop_process(server, "server")
+        if profile:
+            shutil.rmtree(profile, ignore_errors=True)
+
+    print("1 passed, 0 failed" if ok else "0 passed, 1 failed", flush=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
