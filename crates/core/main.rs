@@ -9,11 +9,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(
-    name = "plansearch",
-    version,
-    about = "Search the 14th Five-Year Plan of Caidian District, Wuhan (Chinese/English)"
-)]
+#[command(name = "plansearch", version, about = "Search the 14th Five-Year Plan of Caidian District, Wuhan (Chinese/English)")]
 struct Cli {
     /// The corpus folder: one `<slug>/plan.zh.md` per plan.
     #[arg(long, global = true, default_value = "corpus")]
@@ -55,6 +51,9 @@ enum Command {
         limit: usize,
         #[arg(long, default_value_t = 0)]
         offset: usize,
+        /// The query's language: auto (decide from the letters), zh, or en (English or pinyin).
+        #[arg(long, default_value = "auto", value_parser = ["auto", "zh", "en"])]
+        lang: String,
     },
 }
 
@@ -64,10 +63,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             // A closed pipe (`plansearch passages | head`) is not an error.
-            if err.chain().any(|e| {
-                e.downcast_ref::<std::io::Error>()
-                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-            }) {
+            if err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("plansearch: {err:#}");
@@ -82,50 +78,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Passages { json } => passages(&cli.corpus, json),
         Command::Build => build(&cli.corpus, &cli.index),
         Command::Serve { addr } => serve(&cli.corpus, &cli.index, addr),
-        Command::Search {
-            query,
-            json,
-            limit,
-            offset,
-        } => search(
-            &cli.corpus,
-            &cli.index,
-            &query.join(" "),
-            json,
-            limit,
-            offset,
-        ),
+        Command::Search { query, json, limit, offset, lang } => search(&cli.corpus, &cli.index, &query.join(" "), json, limit, offset, &lang),
     }
 }
 
-fn serve(
-    corpus: &std::path::Path,
-    index: &std::path::Path,
-    addr: std::net::SocketAddr,
-) -> anyhow::Result<ExitCode> {
+fn serve(corpus: &std::path::Path, index: &std::path::Path, addr: std::net::SocketAddr) -> anyhow::Result<ExitCode> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "plansearch=info,tower_http=info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "plansearch=info,tower_http=info".into()))
         .with_writer(std::io::stderr)
         .init();
     let engine = open_engine(corpus, index)?;
-    let state =
-        plansearch_web::AppState::new(engine).map_err(|e| anyhow::anyhow!("{}", e.message))?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let state = plansearch_web::AppState::new(engine).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("cannot listen on {addr}"))?;
+        let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;
         tracing::info!("serving on http://{local}/");
         println!("plansearch: serving on http://{local}/ (Ctrl-C to stop)");
-        axum::serve(listener, plansearch_web::app(state))
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        axum::serve(listener, plansearch_web::app(state)).with_graceful_shutdown(shutdown_signal()).await?;
         tracing::info!("stopped");
         anyhow::Ok(())
     })?;
@@ -139,8 +109,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };
@@ -160,44 +129,30 @@ fn build(corpus: &std::path::Path, index: &std::path::Path) -> anyhow::Result<Ex
         if tty {
             let width = 30;
             let filled = done * width / total.max(1);
-            eprint!(
-                "\rindexing [{}{}] {done}/{total}",
-                "#".repeat(filled),
-                " ".repeat(width - filled)
-            );
+            eprint!("\rindexing [{}{}] {done}/{total}", "#".repeat(filled), " ".repeat(width - filled));
         }
     };
     let meta = plansearch_index::build(corpus, index, &mut progress)?;
     if tty {
         eprintln!();
     }
-    println!(
-        "{}: {} passages from {} document(s) in {:.2}s",
-        index.display(),
-        meta.passages,
-        meta.documents.len(),
-        started.elapsed().as_secs_f64()
-    );
+    println!("{}: {} passages from {} document(s) in {:.2}s", index.display(), meta.passages, meta.documents.len(), started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
 }
 
 /// Open the index, building it when it is missing, broken or older than the corpus.
-pub fn open_engine(
-    corpus: &std::path::Path,
-    index: &std::path::Path,
-) -> anyhow::Result<plansearch_search::Engine> {
-    let (ix, _) =
-        plansearch_index::ensure(corpus, index, &mut |why| eprintln!("plansearch: {why}"))?;
+pub fn open_engine(corpus: &std::path::Path, index: &std::path::Path) -> anyhow::Result<plansearch_search::Engine> {
+    let (ix, _) = plansearch_index::ensure(corpus, index, &mut |why| eprintln!("plansearch: {why}"))?;
     let synonyms_path = corpus.join("synonyms.tsv");
     let synonyms = if synonyms_path.exists() {
-        plansearch_search::Synonyms::load(&synonyms_path)
-            .with_context(|| format!("reading {}", synonyms_path.display()))?
+        plansearch_search::Synonyms::load(&synonyms_path).with_context(|| format!("reading {}", synonyms_path.display()))?
     } else {
         plansearch_search::Synonyms::builtin()
     };
     Ok(plansearch_search::Engine::new(ix, synonyms))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn search(
     corpus: &std::path::Path,
     index: &std::path::Path,
@@ -205,21 +160,14 @@ fn search(
     json: bool,
     limit: usize,
     offset: usize,
+    lang: &str,
 ) -> anyhow::Result<ExitCode> {
     if q.chars().count() > plansearch_search::MAX_QUERY_CHARS {
-        anyhow::bail!(
-            "the query has {} characters; the limit is {}",
-            q.chars().count(),
-            plansearch_search::MAX_QUERY_CHARS
-        );
+        anyhow::bail!("the query has {} characters; the limit is {}", q.chars().count(), plansearch_search::MAX_QUERY_CHARS);
     }
     let engine = open_engine(corpus, index)?;
-    let req = plansearch_search::Request {
-        q: q.to_string(),
-        limit: limit.min(plansearch_search::MAX_LIMIT),
-        offset,
-        ..Default::default()
-    };
+    let lang = plansearch_search::Lang::parse(lang).unwrap_or_default();
+    let req = plansearch_search::Request { q: q.to_string(), limit: limit.min(plansearch_search::MAX_LIMIT), offset, lang, ..Default::default() };
     let res = engine.search(&req)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if json {
@@ -229,29 +177,18 @@ fn search(
         return Ok(ExitCode::SUCCESS);
     }
     let bold = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    writeln!(
-        out,
-        "{} passages for {} ({:.2} ms)",
-        res.total, res.interpreted.query, res.took_ms
-    )?;
+    writeln!(out, "{} passages for {} ({:.2} ms)", res.total, res.interpreted.query, res.took_ms)?;
     for note in &res.interpreted.notes {
         writeln!(out, "note: {note}")?;
     }
     for e in &res.interpreted.expanded {
-        writeln!(out, "also searched: {} → {}", e.from, e.to)?;
+        writeln!(out, "also searched: {} → {} ({})", e.from, e.to, e.source)?;
     }
     if let Some(m) = &res.message {
         writeln!(out, "{m}")?;
     }
     for (n, hit) in res.hits.iter().enumerate() {
-        writeln!(
-            out,
-            "\n{:>3}. {}/{}  {}",
-            res.offset + n + 1,
-            hit.doc,
-            hit.id,
-            hit.breadcrumb
-        )?;
+        writeln!(out, "\n{:>3}. {}/{}  {}", res.offset + n + 1, hit.doc, hit.id, hit.breadcrumb)?;
         let mut line = String::new();
         let chars: Vec<char> = hit.snippet.chars().collect();
         let mut at = 0;
@@ -267,40 +204,28 @@ fn search(
         }
         line.extend(&chars[at..]);
         writeln!(out, "     {}", line.replace('\n', " ｜ "))?;
+        if let Some(en) = &hit.snippet_en {
+            writeln!(out, "     EN (unofficial translation): {}", en.replace('\n', " | "))?;
+        }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn ingest(corpus: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let dirs = plansearch_corpus::Corpus::document_dirs(corpus)
-        .with_context(|| format!("reading {}", corpus.display()))?;
+    let dirs = plansearch_corpus::Corpus::document_dirs(corpus).with_context(|| format!("reading {}", corpus.display()))?;
     let mut any = false;
     // A plan kept only as Markdown has nothing to ingest; one with a source or a panel map
     // must convert (a missing source is then an error, not a skip).
-    let sources = dirs.iter().filter(|d| {
-        d.join(plansearch_corpus::SOURCE_TXT).exists() || d.join("panels.tsv").exists()
-    });
+    let sources = dirs.iter().filter(|d| d.join(plansearch_corpus::SOURCE_TXT).exists() || d.join("panels.tsv").exists());
     for dir in sources {
         any = true;
         let outcome = plansearch_corpus::ingest(dir)?;
-        let state = if outcome.changed {
-            "written"
-        } else {
-            "unchanged"
-        };
-        println!(
-            "{}: {state} ({} passages)",
-            outcome.path.display(),
-            outcome.passages
-        );
+        let state = if outcome.changed { "written" } else { "unchanged" };
+        println!("{}: {state} ({} passages)", outcome.path.display(), outcome.passages);
     }
     if !any {
-        anyhow::bail!(
-            "no {}/<slug>/{} to ingest",
-            corpus.display(),
-            plansearch_corpus::SOURCE_TXT
-        );
+        anyhow::bail!("no {}/<slug>/{} to ingest", corpus.display(), plansearch_corpus::SOURCE_TXT);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -313,14 +238,7 @@ fn passages(corpus: &std::path::Path, json: bool) -> anyhow::Result<ExitCode> {
             serde_json::to_writer(&mut out, &p)?;
             writeln!(out)?;
         } else {
-            writeln!(
-                out,
-                "{}/{}\t{}\t{}",
-                p.doc,
-                p.id,
-                p.kind.as_str(),
-                p.text.replace('\n', " ｜ ")
-            )?;
+            writeln!(out, "{}/{}\t{}\t{}", p.doc, p.id, p.kind.as_str(), p.text.replace('\n', " ｜ "))?;
         }
     }
     out.flush()?;

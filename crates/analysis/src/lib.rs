@@ -103,9 +103,7 @@ pub fn runs(text: &str) -> Vec<Run<'_>> {
                 RunKind::Han => is_han(c),
                 RunKind::Latin => {
                     c.is_ascii_alphanumeric()
-                        || (c == '.'
-                            && chars[i - 1].1.is_ascii_digit()
-                            && chars.get(i + 1).is_some_and(|n| n.1.is_ascii_digit()))
+                        || (c == '.' && chars[i - 1].1.is_ascii_digit() && chars.get(i + 1).is_some_and(|n| n.1.is_ascii_digit()))
                 }
             };
             if !more {
@@ -114,14 +112,7 @@ pub fn runs(text: &str) -> Vec<Run<'_>> {
             i += 1;
         }
         let byte_end = chars.get(i).map_or(text.len(), |x| x.0);
-        out.push(Run {
-            kind,
-            text: &text[b..byte_end],
-            start,
-            end: i,
-            byte_start: b,
-            byte_end,
-        });
+        out.push(Run { kind, text: &text[b..byte_end], start, end: i, byte_start: b, byte_end });
     }
     out
 }
@@ -158,10 +149,7 @@ pub struct Token {
 }
 
 /// Single characters that say nothing on their own in a word query.
-const STOP: &[&str] = &[
-    "的", "和", "与", "及", "等", "在", "了", "是", "为", "对", "将", "以", "并", "之", "或", "中",
-    "其", "于", "把", "由",
-];
+const STOP: &[&str] = &["的", "和", "与", "及", "等", "在", "了", "是", "为", "对", "将", "以", "并", "之", "或", "中", "其", "于", "把", "由"];
 
 /// Is this word too common to be worth a term in a word query?
 pub fn is_stop_word(word: &str) -> bool {
@@ -220,14 +208,7 @@ pub fn gram_tokens(normalized: &str) -> Vec<Token> {
                 for (k, &(b, c)) in chars.iter().enumerate() {
                     let start = run.start + k;
                     let byte_start = run.byte_start + b;
-                    out.push(Token {
-                        text: c.to_string(),
-                        start,
-                        end: start + 1,
-                        byte_start,
-                        byte_end: byte_start + c.len_utf8(),
-                        position,
-                    });
+                    out.push(Token { text: c.to_string(), start, end: start + 1, byte_start, byte_end: byte_start + c.len_utf8(), position });
                     if let Some(&(_, d)) = chars.get(k + 1) {
                         out.push(Token {
                             text: format!("{c}{d}"),
@@ -280,27 +261,13 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<String> {
-        word_tokens(&normalize(text))
-            .into_iter()
-            .map(|t| t.text)
-            .collect()
+        word_tokens(&normalize(text)).into_iter().map(|t| t.text).collect()
     }
 
     #[test]
     fn plan_names_are_single_words() {
-        for name in [
-            "中法武汉生态示范城",
-            "中德国际产业园",
-            "蔡甸莲藕",
-            "专精特新",
-            "知音文化",
-            "放管服",
-        ] {
-            assert!(
-                words(&format!("推进{name}建设")).contains(&name.to_string()),
-                "{name}: {:?}",
-                words(name)
-            );
+        for name in ["中法武汉生态示范城", "中德国际产业园", "蔡甸莲藕", "专精特新", "知音文化", "放管服"] {
+            assert!(words(&format!("推进{name}建设")).contains(&name.to_string()), "{name}: {:?}", words(name));
         }
     }
 
@@ -308,10 +275,7 @@ mod tests {
     fn latin_words_and_numbers_stay_whole_and_fold() {
         assert_eq!(words("５Ｇ基站"), ["5g", "基站"]);
         assert_eq!(words("ＧＤＰ增长23.4％"), ["gdp", "增长", "23.4"]);
-        assert_eq!(
-            words("我从2025年开始学习Rust语言。"),
-            ["我", "从", "2025", "年", "开始", "学习", "rust", "语言"]
-        );
+        assert_eq!(words("我从2025年开始学习Rust语言。"), ["我", "从", "2025", "年", "开始", "学习", "rust", "语言"]);
     }
 
     #[test]
@@ -325,16 +289,9 @@ mod tests {
     #[test]
     fn grams_make_every_substring_a_phrase() {
         let grams = gram_tokens("小康社会");
-        let bigrams: Vec<_> = grams
-            .iter()
-            .filter(|t| t.text.chars().count() == 2)
-            .map(|t| (t.position, t.text.as_str()))
-            .collect();
+        let bigrams: Vec<_> = grams.iter().filter(|t| t.text.chars().count() == 2).map(|t| (t.position, t.text.as_str())).collect();
         assert_eq!(bigrams, [(0, "小康"), (1, "康社"), (2, "社会")]);
-        assert_eq!(
-            gram_phrase("康社会"),
-            Some(vec![(0, "康社".into()), (1, "社会".into())])
-        );
+        assert_eq!(gram_phrase("康社会"), Some(vec![(0, "康社".into()), (1, "社会".into())]));
         assert_eq!(gram_phrase("康"), Some(vec![(0, "康".into())]));
         assert_eq!(gram_phrase("，。"), None);
     }

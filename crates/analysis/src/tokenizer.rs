@@ -9,11 +9,40 @@ use crate::{gram_tokens, normalize, word_tokens, Token};
 pub const WORDS: &str = "plan_words";
 /// The tokenizer name of the gram field.
 pub const GRAMS: &str = "plan_grams";
+/// The tokenizer name of the English fields.
+pub const ENGLISH: &str = "plan_en";
 
-/// Register both analyses on an index.
+/// The English analysis: words, lowercased, English stop words removed, stemmed.
+pub fn english() -> tantivy::tokenizer::TextAnalyzer {
+    use tantivy::tokenizer::{AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer};
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::new(Language::English).expect("English stop words ship with tantivy"))
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Register every analysis on an index.
 pub fn register(index: &tantivy::Index) {
     index.tokenizers().register(WORDS, WordTokenizer);
     index.tokenizers().register(GRAMS, GramTokenizer);
+    index.tokenizers().register(ENGLISH, english());
+}
+
+/// The English analysis of a text: (stemmed term, char start, char end).
+pub fn english_terms(text: &str) -> Vec<(String, usize, usize)> {
+    let mut analyzer = english();
+    let mut stream = analyzer.token_stream(text);
+    let starts: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    let char_at = |b: usize| starts.partition_point(|&x| x < b);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let t = stream.token();
+        out.push((t.text.clone(), char_at(t.offset_from), char_at(t.offset_to)));
+    }
+    out
 }
 
 /// jieba search-mode words (see the crate docs).
@@ -48,20 +77,10 @@ pub struct VecTokenStream {
 
 impl VecTokenStream {
     fn new(original: &str, tokens: Vec<Token>) -> VecTokenStream {
-        let bytes: Vec<usize> = original
-            .char_indices()
-            .map(|(b, _)| b)
-            .chain([original.len()])
-            .collect();
+        let bytes: Vec<usize> = original.char_indices().map(|(b, _)| b).chain([original.len()]).collect();
         let tokens = tokens
             .into_iter()
-            .map(|t| TantivyToken {
-                offset_from: bytes[t.start],
-                offset_to: bytes[t.end],
-                position: t.position,
-                text: t.text,
-                position_length: 1,
-            })
+            .map(|t| TantivyToken { offset_from: bytes[t.start], offset_to: bytes[t.end], position: t.position, text: t.text, position_length: 1 })
             .collect();
         VecTokenStream { tokens, at: 0 }
     }
@@ -85,10 +104,7 @@ mod tests {
     use super::*;
 
     fn assert_token(t: &TantivyToken, position: usize, text: &str, from: usize, to: usize) {
-        assert_eq!(
-            (t.position, t.text.as_str(), t.offset_from, t.offset_to),
-            (position, text, from, to)
-        );
+        assert_eq!((t.position, t.text.as_str(), t.offset_from, t.offset_to), (position, text, from, to));
     }
 
     #[test]

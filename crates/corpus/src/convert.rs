@@ -19,9 +19,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{
-    parse_chinese_number, Block, Chapter, Document, Panel, PanelBlock, Section, Table,
-};
+use crate::model::{parse_chinese_number, Block, Chapter, Document, Panel, PanelBlock, Section, Table};
 use crate::repairs::{PanelFormat, Repairs};
 use crate::text::{ends_sentence, is_counted, normalize_spaces, strip_bookmarks};
 use crate::IngestError;
@@ -66,53 +64,25 @@ pub struct Converted {
 }
 
 /// Convert one source text. `name` is used in error messages.
-pub fn convert(
-    slug: &str,
-    name: &str,
-    source: &str,
-    repairs: &Repairs,
-) -> Result<Converted, IngestError> {
-    let err = |line: usize, message: String| IngestError::Source {
-        path: name.into(),
-        line,
-        message,
-    };
+pub fn convert(slug: &str, name: &str, source: &str, repairs: &Repairs) -> Result<Converted, IngestError> {
+    let err = |line: usize, message: String| IngestError::Source { path: name.into(), line, message };
     if source.trim().is_empty() {
         return Err(err(1, "the source is empty".into()));
     }
-    let lines: Vec<String> = source
-        .split('\n')
-        .map(|l| strip_bookmarks(l.trim_end_matches('\r')))
-        .collect();
+    let lines: Vec<String> = source.split('\n').map(|l| strip_bookmarks(l.trim_end_matches('\r'))).collect();
 
     // Claim the panel ranges.
     let mut groups: Vec<Group> = Vec::new();
     let mut claimed: Vec<Option<usize>> = vec![None; lines.len()];
     for r in &repairs.panels {
         if r.end > lines.len() {
-            return Err(err(
-                r.end,
-                format!(
-                    "panels.tsv names line {} but the source has {} lines (truncated?)",
-                    r.end,
-                    lines.len()
-                ),
-            ));
+            return Err(err(r.end, format!("panels.tsv names line {} but the source has {} lines (truncated?)", r.end, lines.len())));
         }
         // Consecutive rows with the same id and title are one panel split over boxes.
-        let g = match groups
-            .last()
-            .filter(|g| g.number == r.number && g.title == r.title && r.start > 0)
-        {
+        let g = match groups.last().filter(|g| g.number == r.number && g.title == r.title && r.start > 0) {
             Some(_) => groups.len() - 1,
             None => {
-                groups.push(Group {
-                    number: r.number.clone(),
-                    title: r.title.clone(),
-                    format: r.format,
-                    file: r.file.clone(),
-                    body: vec![],
-                });
+                groups.push(Group { number: r.number.clone(), title: r.title.clone(), format: r.format, file: r.file.clone(), body: vec![] });
                 groups.len() - 1
             }
         };
@@ -158,19 +128,11 @@ pub fn convert(
     let mut seen_chapter = false;
     let mut dropped = Vec::new();
 
-    fn close(
-        para: &mut Option<(String, bool, usize)>,
-        pending: &mut Vec<usize>,
-        events: &mut Vec<Event>,
-    ) {
+    fn close(para: &mut Option<(String, bool, usize)>, pending: &mut Vec<usize>, events: &mut Vec<Event>) {
         if let Some((text, dropped, line)) = para.take() {
             let text = normalize_spaces(&text);
             if !text.is_empty() {
-                events.push(Event::Para {
-                    text,
-                    dropped,
-                    line,
-                });
+                events.push(Event::Para { text, dropped, line });
             }
         }
         events.extend(pending.drain(..).map(Event::Panel));
@@ -196,9 +158,7 @@ pub fn convert(
             let open = i;
             let mut j = i + 1;
             let mut loose = String::new();
-            while j < lines.len()
-                && (claimed[j].is_some() || !lines[j].trim_start().starts_with(')'))
-            {
+            while j < lines.len() && (claimed[j].is_some() || !lines[j].trim_start().starts_with(')')) {
                 if let Some(g) = claimed[j] {
                     if !placed[g] {
                         placed[g] = true;
@@ -210,20 +170,14 @@ pub fn convert(
                 j += 1;
             }
             if j == lines.len() {
-                return Err(err(
-                    open + 1,
-                    "a text box opens here and never closes".into(),
-                ));
+                return Err(err(open + 1, "a text box opens here and never closes".into()));
             }
             if loose.chars().any(is_counted) {
                 // A box holding only a page number (`- 90 -`) is layout, not text.
                 if loose.chars().all(|c| c.is_ascii_digit() || c == '-') {
                     dropped.push((open + 2, loose.trim_matches('-').to_string()));
                 } else {
-                    return Err(err(
-                        open + 1,
-                        "a text box here holds text that panels.tsv does not map to a panel".into(),
-                    ));
+                    return Err(err(open + 1, "a text box here holds text that panels.tsv does not map to a panel".into()));
                 }
             }
             if para.is_none() {
@@ -243,30 +197,21 @@ pub fn convert(
         let t = text.trim();
         if let Some((number, title)) = heading(t, '章') {
             close(&mut para, &mut pending, &mut events);
-            events.push(Event::Chapter {
-                number,
-                title,
-                line: i + 1,
-            });
+            events.push(Event::Chapter { number, title, line: i + 1 });
             seen_chapter = true;
             i += 1;
             continue;
         }
         if let Some((number, title)) = heading(t, '节') {
             close(&mut para, &mut pending, &mut events);
-            events.push(Event::Section {
-                number,
-                title,
-                line: i + 1,
-            });
+            events.push(Event::Section { number, title, line: i + 1 });
             i += 1;
             continue;
         }
         match &mut para {
             Some((acc, _, _)) => acc.push_str(t),
             None => {
-                let dropped =
-                    seen_chapter && text == raw.as_str() && raw.starts_with([' ', '\u{3000}']);
+                let dropped = seen_chapter && text == raw.as_str() && raw.starts_with([' ', '\u{3000}']);
                 para = Some((t.to_string(), dropped, i + 1));
             }
         }
@@ -277,97 +222,49 @@ pub fn convert(
     }
     close(&mut para, &mut pending, &mut events);
     if let Some(g) = placed.iter().position(|p| !p) {
-        return Err(err(
-            0,
-            format!("panel {:?} was never placed", groups[g].title),
-        ));
+        return Err(err(0, format!("panel {:?} was never placed", groups[g].title)));
     }
 
     // Build the panels.
     let mut panels = Vec::new();
     for g in &groups {
-        panels.push(
-            build_panel(g, &lines, repairs)
-                .map_err(|m| err(g.body.first().map_or(0, |b| b + 1), m))?,
-        );
+        panels.push(build_panel(g, &lines, repairs).map_err(|m| err(g.body.first().map_or(0, |b| b + 1), m))?);
     }
 
     // Pass 2: structure.
     let roles = dropped_roles(&events, &groups)?;
-    let mut doc = Document {
-        slug: slug.to_string(),
-        title,
-        front,
-        chapters: vec![],
-    };
+    let mut doc = Document { slug: slug.to_string(), title, front, chapters: vec![] };
     for (k, ev) in events.iter().enumerate() {
         match ev {
-            Event::Chapter {
-                number,
-                title,
-                line,
-            } => {
+            Event::Chapter { number, title, line } => {
                 let expect = doc.chapters.last().map_or(1, |c| c.number + 1);
                 if *number != expect {
                     return Err(err(*line, format!("chapter {number} follows chapter {}: a chapter heading is missing before it", expect - 1)));
                 }
-                doc.chapters.push(Chapter {
-                    number: *number,
-                    title: Some(normalize_spaces(title)),
-                    inferred: false,
-                    ..Default::default()
-                });
+                doc.chapters.push(Chapter { number: *number, title: Some(normalize_spaces(title)), inferred: false, ..Default::default() });
             }
-            Event::Section {
-                number,
-                title,
-                line,
-            } => {
+            Event::Section { number, title, line } => {
                 let Some(ch) = doc.chapters.last_mut() else {
                     return Err(err(*line, "a section before the first chapter".into()));
                 };
                 let expect = ch.sections.last().map_or(1, |s| s.number + 1);
                 if *number != expect {
-                    return Err(err(
-                        *line,
-                        format!(
-                            "第{}节 where section {expect} of chapter {} was expected",
-                            number, ch.number
-                        ),
-                    ));
+                    return Err(err(*line, format!("第{}节 where section {expect} of chapter {} was expected", number, ch.number)));
                 }
-                ch.sections.push(Section {
-                    number: *number,
-                    title: Some(normalize_spaces(title)),
-                    inferred: false,
-                    blocks: vec![],
-                });
+                ch.sections.push(Section { number: *number, title: Some(normalize_spaces(title)), inferred: false, blocks: vec![] });
             }
             Event::Para { text, line, .. } => {
                 match roles.get(&k) {
                     Some(Role::ChapterIntro) => {
                         let number = doc.chapters.last().map_or(1, |c| c.number + 1);
-                        doc.chapters.push(Chapter {
-                            number,
-                            title: None,
-                            inferred: true,
-                            ..Default::default()
-                        });
+                        doc.chapters.push(Chapter { number, title: None, inferred: true, ..Default::default() });
                     }
                     Some(Role::Section) => {
                         let Some(ch) = doc.chapters.last_mut() else {
-                            return Err(err(
-                                *line,
-                                "a recovered section before the first chapter".into(),
-                            ));
+                            return Err(err(*line, "a recovered section before the first chapter".into()));
                         };
                         let number = ch.sections.last().map_or(1, |s| s.number + 1);
-                        ch.sections.push(Section {
-                            number,
-                            title: None,
-                            inferred: true,
-                            blocks: vec![],
-                        });
+                        ch.sections.push(Section { number, title: None, inferred: true, blocks: vec![] });
                     }
                     None => {}
                 }
@@ -387,10 +284,7 @@ pub fn convert(
             return Err(err(0, format!("专栏 {number} stands in chapter {chapter:?}: a chapter boundary is missing or misplaced")));
         }
     }
-    Ok(Converted {
-        document: doc,
-        dropped,
-    })
+    Ok(Converted { document: doc, dropped })
 }
 
 /// `第四章\t标题` → (4, "标题"); with `kind` '节' for sections.
@@ -433,10 +327,7 @@ fn dropped_roles(events: &[Event], groups: &[Group]) -> Result<HashMap<usize, Ro
                         break;
                     }
                 }
-                let before_first_section = matches!(
-                    next.map(|n| &events[n]),
-                    Some(Event::Section { number: 1, .. })
-                );
+                let before_first_section = matches!(next.map(|n| &events[n]), Some(Event::Section { number: 1, .. }));
                 let intro = if before_first_section {
                     Some(run.len() - 1)
                 } else if run.len() >= 2 {
@@ -444,20 +335,13 @@ fn dropped_roles(events: &[Event], groups: &[Group]) -> Result<HashMap<usize, Ro
                 } else {
                     None
                 };
-                let intro = intro
-                    .filter(|&at| next_panel_chapter(events, groups, run[at]) == Some(chapter + 1));
+                let intro = intro.filter(|&at| next_panel_chapter(events, groups, run[at]) == Some(chapter + 1));
                 if before_first_section && intro.is_none() {
-                    let line = if let Event::Para { line, .. } = &events[run[0]] {
-                        *line
-                    } else {
-                        0
-                    };
+                    let line = if let Event::Para { line, .. } = &events[run[0]] { *line } else { 0 };
                     return Err(IngestError::Source {
                         path: "source".into(),
                         line,
-                        message:
-                            "第一节 restarts here, but no numbered panel shows which chapter begins"
-                                .into(),
+                        message: "第一节 restarts here, but no numbered panel shows which chapter begins".into(),
                     });
                 }
                 for (pos, &e) in run.iter().enumerate() {
@@ -513,40 +397,22 @@ fn push_block(doc: &mut Document, block: Block) {
 }
 
 fn build_panel(g: &Group, lines: &[String], repairs: &Repairs) -> Result<Panel, String> {
-    let mut panel = Panel {
-        number: g.number.clone(),
-        title: normalize_spaces(&g.title),
-        indicators: false,
-        body: vec![],
-    };
+    let mut panel = Panel { number: g.number.clone(), title: normalize_spaces(&g.title), indicators: false, body: vec![] };
     match g.format {
         PanelFormat::Table => {
             let file = g.file.as_deref().unwrap_or_default();
-            let table = repairs
-                .table(file)
-                .ok_or_else(|| format!("table transcription {file} not loaded"))?;
+            let table = repairs.table(file).ok_or_else(|| format!("table transcription {file} not loaded"))?;
             panel.body.push(PanelBlock::Table(table.clone()));
         }
         PanelFormat::Indicators => {
-            let table = repairs
-                .indicators
-                .as_ref()
-                .ok_or("indicators.tsv is missing")?;
+            let table = repairs.indicators.as_ref().ok_or("indicators.tsv is missing")?;
             panel.indicators = true;
             panel.body.push(PanelBlock::Table(indicator_table(table)));
-            panel.body.extend(
-                repairs
-                    .indicator_notes
-                    .iter()
-                    .cloned()
-                    .map(PanelBlock::Note),
-            );
+            panel.body.extend(repairs.indicator_notes.iter().cloned().map(PanelBlock::Note));
         }
         PanelFormat::Items => {
             let body: Vec<&str> = g.body.iter().map(|&n| lines[n].as_str()).collect();
-            panel
-                .body
-                .extend(split_items(&body).into_iter().map(PanelBlock::Item));
+            panel.body.extend(split_items(&body).into_iter().map(PanelBlock::Item));
         }
     }
     Ok(panel)
@@ -601,9 +467,7 @@ pub fn split_items(body: &[&str]) -> Vec<String> {
             continue;
         }
         let chars = t.chars().count();
-        let next_starts_stop = body
-            .get(k + 1)
-            .is_some_and(|n| n.trim_start().starts_with('。'));
+        let next_starts_stop = body.get(k + 1).is_some_and(|n| n.trim_start().starts_with('。'));
         let title_line = (chars <= 20 && t.ends_with('。')) || (chars <= 8 && next_starts_stop);
         let long_line = chars > 40;
         let cur_t = cur.trim_end();
@@ -647,14 +511,8 @@ mod tests {
 
     #[test]
     fn chapter_and_section_headings_parse() {
-        assert_eq!(
-            heading("第十二章\t聚力文化事业", '章'),
-            Some((12, "聚力文化事业".into()))
-        );
-        assert_eq!(
-            heading("第一节\t指导思想", '节'),
-            Some((1, "指导思想".into()))
-        );
+        assert_eq!(heading("第十二章\t聚力文化事业", '章'), Some((12, "聚力文化事业".into())));
+        assert_eq!(heading("第一节\t指导思想", '节'), Some((1, "指导思想".into())));
         assert_eq!(heading("第一节是关键。", '节'), None);
     }
 }

@@ -20,10 +20,7 @@ pub mod text;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use model::{
-    Block, Chapter, ChapterRef, Document, Panel, PanelBlock, PanelRef, Passage, PassageKind,
-    Section, SectionRef, Table,
-};
+pub use model::{Block, Chapter, ChapterRef, Document, Panel, PanelBlock, PanelRef, Passage, PassageKind, Section, SectionRef, Table};
 pub use repairs::Repairs;
 
 /// The file name of a document's corpus Markdown inside `corpus/<slug>/`.
@@ -34,43 +31,23 @@ pub const SOURCE_TXT: &str = "source.txt";
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{}: not UTF-8 text (first bad byte at offset {offset})", path.display())]
     NotUtf8 { path: PathBuf, offset: usize },
     #[error("{}:{line}: {message}", path.display())]
-    Source {
-        path: PathBuf,
-        line: usize,
-        message: String,
-    },
+    Source { path: PathBuf, line: usize, message: String },
     #[error("{}:{line}: {message}", path.display())]
-    Repair {
-        path: PathBuf,
-        line: usize,
-        message: String,
-    },
+    Repair { path: PathBuf, line: usize, message: String },
     #[error("{}:{}", path.display(), source)]
-    Markdown {
-        path: PathBuf,
-        source: markdown::ReadError,
-    },
+    Markdown { path: PathBuf, source: markdown::ReadError },
     #[error("{}: no documents (expected corpus/<slug>/{PLAN_MD})", path.display())]
     Empty { path: PathBuf },
 }
 
 /// Read a file as UTF-8, naming the file in any error.
 pub fn read_utf8(path: &Path) -> Result<String, IngestError> {
-    let bytes = std::fs::read(path).map_err(|e| IngestError::Io {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
-    String::from_utf8(bytes).map_err(|e| IngestError::NotUtf8 {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to(),
-    })
+    let bytes = std::fs::read(path).map_err(|e| IngestError::Io { path: path.to_path_buf(), source: e })?;
+    String::from_utf8(bytes).map_err(|e| IngestError::NotUtf8 { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() })
 }
 
 /// Convert `dir/source.txt` (with the repairs beside it) into a document.
@@ -96,10 +73,7 @@ pub fn ingest(dir: &Path) -> Result<IngestOutcome, IngestError> {
     let doc = convert_dir(dir)?.document;
     let md = markdown::write(&doc);
     // Prove the Markdown reads back to the same document before it replaces anything.
-    let back = markdown::read(&doc.slug, &md).map_err(|e| IngestError::Markdown {
-        path: dir.join(PLAN_MD),
-        source: e,
-    })?;
+    let back = markdown::read(&doc.slug, &md).map_err(|e| IngestError::Markdown { path: dir.join(PLAN_MD), source: e })?;
     if back != doc {
         return Err(IngestError::Source {
             path: dir.join(PLAN_MD),
@@ -108,25 +82,16 @@ pub fn ingest(dir: &Path) -> Result<IngestOutcome, IngestError> {
         });
     }
     let path = dir.join(PLAN_MD);
-    let changed = std::fs::read(&path)
-        .map(|old| old != md.as_bytes())
-        .unwrap_or(true);
+    let changed = std::fs::read(&path).map(|old| old != md.as_bytes()).unwrap_or(true);
     if changed {
         write_atomic(&path, md.as_bytes())?;
     }
-    Ok(IngestOutcome {
-        path,
-        changed,
-        passages: doc.passages().len(),
-    })
+    Ok(IngestOutcome { path, changed, passages: doc.passages().len() })
 }
 
 /// Write a file through a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IngestError> {
-    let io = |e: std::io::Error| IngestError::Io {
-        path: path.to_path_buf(),
-        source: e,
-    };
+    let io = |e: std::io::Error| IngestError::Io { path: path.to_path_buf(), source: e };
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
@@ -136,9 +101,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IngestError> {
 }
 
 fn slug_of(dir: &Path) -> String {
-    dir.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "plan".into())
+    dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "plan".into())
 }
 
 /// All documents of a corpus folder: every `corpus/<slug>/plan.zh.md`, in slug order, with
@@ -147,52 +110,111 @@ fn slug_of(dir: &Path) -> String {
 pub struct Corpus {
     pub root: PathBuf,
     pub documents: Vec<Document>,
+    /// English translations by (document, passage id), from `corpus/<slug>/en/*.jsonl`.
+    pub translations: std::collections::HashMap<(String, String), Translation>,
+}
+
+/// One line of a translation file: the passage id, the Chinese it translates (so that a
+/// changed passage shows up as a stale translation) and the English.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct Translation {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+}
+
+/// The folder of English translation files inside a document folder.
+pub const EN_DIR: &str = "en";
+
+/// Read every `*.jsonl` translation file of a document folder, in file-name order.
+pub fn load_translations(dir: &Path) -> Result<Vec<Translation>, IngestError> {
+    let en = dir.join(EN_DIR);
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&en) {
+        Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "jsonl")).collect(),
+        Err(_) => return Ok(vec![]),
+    };
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let text = read_utf8(&f)?;
+        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            let t: Translation =
+                serde_json::from_str(line).map_err(|e| IngestError::Repair { path: f.clone(), line: n + 1, message: e.to_string() })?;
+            out.push(t);
+        }
+    }
+    Ok(out)
+}
+
+/// `Chapter 4 Focus on…` → `Focus on…`: the title part of an English heading.
+fn english_title(heading: &str) -> Option<String> {
+    let mut words = heading.splitn(3, ' ');
+    let first = words.next()?;
+    let title = if matches!(first, "Chapter" | "Section" | "Panel") {
+        let _number = words.next()?;
+        words.next().unwrap_or("")
+    } else {
+        heading
+    };
+    let title = title.trim();
+    (!title.is_empty()).then(|| title.to_string())
 }
 
 impl Corpus {
     pub fn load(root: &Path) -> Result<Corpus, IngestError> {
         let mut documents = Vec::new();
+        let mut translations = std::collections::HashMap::new();
         for dir in Self::document_dirs(root)? {
             let path = dir.join(PLAN_MD);
             if !path.exists() {
                 continue;
             }
             let md = read_utf8(&path)?;
-            let doc = markdown::read(&slug_of(&dir), &md).map_err(|e| IngestError::Markdown {
-                path: path.clone(),
-                source: e,
-            })?;
+            let doc = markdown::read(&slug_of(&dir), &md).map_err(|e| IngestError::Markdown { path: path.clone(), source: e })?;
+            for t in load_translations(&dir)? {
+                translations.insert((doc.slug.clone(), t.id.clone()), t);
+            }
             documents.push(doc);
         }
         if documents.is_empty() {
-            return Err(IngestError::Empty {
-                path: root.to_path_buf(),
-            });
+            return Err(IngestError::Empty { path: root.to_path_buf() });
         }
-        Ok(Corpus {
-            root: root.to_path_buf(),
-            documents,
-        })
+        Ok(Corpus { root: root.to_path_buf(), documents, translations })
     }
 
     /// The document folders under the corpus root, `caidian` first, then by name.
     pub fn document_dirs(root: &Path) -> Result<Vec<PathBuf>, IngestError> {
-        let io = |e| IngestError::Io {
-            path: root.to_path_buf(),
-            source: e,
-        };
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
-            .map_err(io)?
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.is_dir())
-            .collect();
+        let io = |e| IngestError::Io { path: root.to_path_buf(), source: e };
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(root).map_err(io)?.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect();
         dirs.sort_by_key(|d| (slug_of(d) != "caidian", slug_of(d)));
         Ok(dirs)
     }
 
+    /// Every passage of every document, with its English where a translation of the same
+    /// Chinese exists (a translation of changed text is left out, not shown stale).
     pub fn passages(&self) -> Vec<Passage> {
-        self.documents.iter().flat_map(|d| d.passages()).collect()
+        let mut all: Vec<Passage> = self.documents.iter().flat_map(|d| d.passages()).collect();
+        let en =
+            |doc: &str, id: &str, zh: &str| self.translations.get(&(doc.to_string(), id.to_string())).filter(|t| t.zh == zh).map(|t| t.en.clone());
+        let heading_en: std::collections::HashMap<(String, String), Option<String>> = all
+            .iter()
+            .filter(|p| p.kind == PassageKind::Heading)
+            .map(|p| ((p.doc.clone(), p.id.clone()), en(&p.doc, &p.id, &p.text).and_then(|h| english_title(&h))))
+            .collect();
+        let title = |doc: &str, id: String| heading_en.get(&(doc.to_string(), id)).cloned().flatten();
+        for p in &mut all {
+            p.text_en = en(&p.doc, &p.id, &p.text).filter(|e| !e.is_empty());
+            if let Some(c) = p.chapter.as_mut() {
+                c.title_en = title(&p.doc, c.number.to_string());
+            }
+            if let Some(s) = p.section.as_mut() {
+                s.title_en = title(&p.doc, s.number.clone());
+            }
+            if let Some(pr) = p.panel.as_mut() {
+                pr.title_en = title(&p.doc, format!("p{}", pr.id));
+            }
+        }
+        all
     }
 
     pub fn document(&self, slug: &str) -> Option<&Document> {
@@ -201,14 +223,6 @@ impl Corpus {
 
     /// The newest modification time of any corpus Markdown: an index older than this is stale.
     pub fn newest_mtime(root: &Path) -> Option<std::time::SystemTime> {
-        Self::document_dirs(root)
-            .ok()?
-            .iter()
-            .filter_map(|d| {
-                std::fs::metadata(d.join(PLAN_MD))
-                    .and_then(|m| m.modified())
-                    .ok()
-            })
-            .max()
+        Self::document_dirs(root).ok()?.iter().filter_map(|d| std::fs::metadata(d.join(PLAN_MD)).and_then(|m| m.modified()).ok()).max()
     }
 }

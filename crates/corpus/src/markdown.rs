@@ -30,9 +30,7 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::model::{
-    parse_chinese_number, Block, Chapter, Document, Panel, PanelBlock, Section, Table,
-};
+use crate::model::{parse_chinese_number, Block, Chapter, Document, Panel, PanelBlock, Section, Table};
 
 /// Render a document as corpus Markdown.
 pub fn write(doc: &Document) -> String {
@@ -82,11 +80,7 @@ fn write_panel(out: &mut String, p: &Panel) {
     if p.title.is_empty() {
         classes.push_str(" .untitled");
     }
-    let number = p
-        .number
-        .as_ref()
-        .map(|n| format!(" number={n}"))
-        .unwrap_or_default();
+    let number = p.number.as_ref().map(|n| format!(" number={n}")).unwrap_or_default();
     let text = match (&p.number, p.title.is_empty()) {
         (Some(n), false) => format!("专栏 {} {} ", escape(n), escape(&p.title)),
         (Some(n), true) => format!("专栏 {} ", escape(n)),
@@ -105,14 +99,7 @@ fn write_panel(out: &mut String, p: &Panel) {
             PanelBlock::Item(text) => out.push_str(&format!("> - {}\n", escape(text))),
             PanelBlock::Note(text) => out.push_str(&format!("> {}\n", escape(text))),
             PanelBlock::Table(t) => {
-                out.push_str(&format!(
-                    "> | {} |\n",
-                    t.columns
-                        .iter()
-                        .map(|c| escape(c))
-                        .collect::<Vec<_>>()
-                        .join(" | ")
-                ));
+                out.push_str(&format!("> | {} |\n", t.columns.iter().map(|c| escape(c)).collect::<Vec<_>>().join(" | ")));
                 out.push_str(&format!("> |{}\n", " --- |".repeat(t.columns.len())));
                 for row in &t.rows {
                     let cells: Vec<String> = row.iter().map(|c| escape(c)).collect();
@@ -131,8 +118,7 @@ pub fn escape(text: &str) -> String {
     for (i, &c) in chars.iter().enumerate() {
         let then_space = chars.get(i + 1).is_none_or(|n| n.is_whitespace());
         let needs = match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '&' | '{' | '}' | '~'
-            | '!' | '$' => true,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '&' | '{' | '}' | '~' | '!' | '$' => true,
             // `- x`, `+ x` and `1. x` at the start of a line would open a list.
             '-' | '+' => i == 0 && then_space,
             '.' | ')' => i > 0 && then_space && chars[..i].iter().all(|d| d.is_ascii_digit()),
@@ -160,10 +146,7 @@ pub fn read(slug: &str, md: &str) -> Result<Document, ReadError> {
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_HEADING_ATTRIBUTES);
     let line_of = |offset: usize| md[..offset.min(md.len())].matches('\n').count() + 1;
-    let mut doc = Document {
-        slug: slug.to_string(),
-        ..Default::default()
-    };
+    let mut doc = Document { slug: slug.to_string(), ..Default::default() };
 
     let mut text = String::new();
     let mut in_quote = false;
@@ -174,83 +157,43 @@ pub fn read(slug: &str, md: &str) -> Result<Document, ReadError> {
     let mut in_head = false;
 
     for (event, range) in Parser::new_ext(md, opts).into_offset_iter() {
-        let fail = |message: String| ReadError {
-            line: line_of(range.start),
-            message,
-        };
+        let fail = |message: String| ReadError { line: line_of(range.start), message };
         match event {
             Event::Text(t) => text.push_str(&t),
             Event::SoftBreak => {}
             Event::HardBreak => text.push('\n'),
-            Event::Start(Tag::Heading {
-                level,
-                classes,
-                attrs,
-                ..
-            }) => {
+            Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
                 text.clear();
                 let classes = classes.iter().map(|c| c.to_string()).collect();
-                let attrs = attrs
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.as_ref().map(|v| v.to_string())))
-                    .collect();
+                let attrs = attrs.iter().map(|(k, v)| (k.to_string(), v.as_ref().map(|v| v.to_string()))).collect();
                 heading = Some((level, classes, attrs));
             }
             Event::End(TagEnd::Heading(_)) => {
-                let (level, classes, attrs) = heading
-                    .take()
-                    .ok_or_else(|| fail("heading end without start".into()))?;
+                let (level, classes, attrs) = heading.take().ok_or_else(|| fail("heading end without start".into()))?;
                 let inferred = classes.iter().any(|c| c == "inferred");
                 let body = std::mem::take(&mut text);
                 match level {
                     HeadingLevel::H1 => doc.title = body,
                     HeadingLevel::H2 => {
-                        let (number, title) = split_label(&body, '章')
-                            .ok_or_else(|| fail(format!("not a chapter heading: {body:?}")))?;
-                        doc.chapters.push(Chapter {
-                            number,
-                            title,
-                            inferred,
-                            ..Default::default()
-                        });
+                        let (number, title) = split_label(&body, '章').ok_or_else(|| fail(format!("not a chapter heading: {body:?}")))?;
+                        doc.chapters.push(Chapter { number, title, inferred, ..Default::default() });
                     }
                     HeadingLevel::H3 => {
-                        let (number, title) = split_label(&body, '节')
-                            .ok_or_else(|| fail(format!("not a section heading: {body:?}")))?;
-                        let ch = doc
-                            .chapters
-                            .last_mut()
-                            .ok_or_else(|| fail("a section before any chapter".into()))?;
-                        ch.sections.push(Section {
-                            number,
-                            title,
-                            inferred,
-                            blocks: vec![],
-                        });
+                        let (number, title) = split_label(&body, '节').ok_or_else(|| fail(format!("not a section heading: {body:?}")))?;
+                        let ch = doc.chapters.last_mut().ok_or_else(|| fail("a section before any chapter".into()))?;
+                        ch.sections.push(Section { number, title, inferred, blocks: vec![] });
                     }
                     HeadingLevel::H4 if in_quote && classes.iter().any(|c| c == "panel") => {
-                        let number = attrs
-                            .iter()
-                            .find(|(k, _)| k == "number")
-                            .and_then(|(_, v)| v.clone());
+                        let number = attrs.iter().find(|(k, _)| k == "number").and_then(|(_, v)| v.clone());
                         let mut title = body.as_str();
                         if let Some(n) = &number {
                             title = title
                                 .strip_prefix("专栏 ")
                                 .and_then(|t| t.strip_prefix(n.as_str()))
                                 .map(str::trim_start)
-                                .ok_or_else(|| {
-                                    fail(format!(
-                                        "panel heading {body:?} does not match number {n}"
-                                    ))
-                                })?;
+                                .ok_or_else(|| fail(format!("panel heading {body:?} does not match number {n}")))?;
                         }
-                        panel = Some(Panel {
-                            number,
-                            title: title.to_string(),
-                            indicators: classes.iter().any(|c| c == "indicators"),
-                            body: vec![],
-                        });
+                        panel = Some(Panel { number, title: title.to_string(), indicators: classes.iter().any(|c| c == "indicators"), body: vec![] });
                     }
                     _ => return Err(fail(format!("unexpected heading {body:?}"))),
                 }
@@ -258,9 +201,7 @@ pub fn read(slug: &str, md: &str) -> Result<Document, ReadError> {
             Event::Start(Tag::BlockQuote(_)) => in_quote = true,
             Event::End(TagEnd::BlockQuote(_)) => {
                 in_quote = false;
-                let p = panel
-                    .take()
-                    .ok_or_else(|| fail("a block quote that is not a panel".into()))?;
+                let p = panel.take().ok_or_else(|| fail("a block quote that is not a panel".into()))?;
                 push(&mut doc, Block::Panel(p));
             }
             Event::Start(Tag::Paragraph) | Event::Start(Tag::Item) => text.clear(),
@@ -277,11 +218,7 @@ pub fn read(slug: &str, md: &str) -> Result<Document, ReadError> {
             }
             Event::End(TagEnd::Item) => {
                 let body = std::mem::take(&mut text);
-                panel
-                    .as_mut()
-                    .ok_or_else(|| fail("a list outside a panel".into()))?
-                    .body
-                    .push(PanelBlock::Item(body));
+                panel.as_mut().ok_or_else(|| fail("a list outside a panel".into()))?.body.push(PanelBlock::Item(body));
             }
             Event::Start(Tag::Table(_)) => table = Some(Table::default()),
             Event::Start(Tag::TableHead) => in_head = true,
@@ -299,28 +236,15 @@ pub fn read(slug: &str, md: &str) -> Result<Document, ReadError> {
                 }
             }
             Event::End(TagEnd::Table) => {
-                let t = table
-                    .take()
-                    .ok_or_else(|| fail("table end without start".into()))?;
-                panel
-                    .as_mut()
-                    .ok_or_else(|| fail("a table outside a panel".into()))?
-                    .body
-                    .push(PanelBlock::Table(t));
+                let t = table.take().ok_or_else(|| fail("table end without start".into()))?;
+                panel.as_mut().ok_or_else(|| fail("a table outside a panel".into()))?.body.push(PanelBlock::Table(t));
             }
-            Event::Html(h) | Event::InlineHtml(h) => {
-                return Err(fail(format!(
-                    "raw HTML is not allowed in the corpus: {h:?}"
-                )))
-            }
+            Event::Html(h) | Event::InlineHtml(h) => return Err(fail(format!("raw HTML is not allowed in the corpus: {h:?}"))),
             _ => {}
         }
     }
     if doc.title.is_empty() {
-        return Err(ReadError {
-            line: 1,
-            message: "no `# title` heading".into(),
-        });
+        return Err(ReadError { line: 1, message: "no `# title` heading".into() });
     }
     Ok(doc)
 }
@@ -363,10 +287,7 @@ mod tests {
         let doc = Document {
             slug: "t".into(),
             title: "标题".into(),
-            front: vec![
-                Block::Paragraph("1. 不是列表 *星* [括号] <b> a|b &amp; #井 {x}".into()),
-                Block::Paragraph("- 不是列表项，\\反斜杠".into()),
-            ],
+            front: vec![Block::Paragraph("1. 不是列表 *星* [括号] <b> a|b &amp; #井 {x}".into()), Block::Paragraph("- 不是列表项，\\反斜杠".into())],
             chapters: vec![Chapter {
                 number: 5,
                 title: None,
@@ -378,19 +299,11 @@ mod tests {
                     body: vec![
                         PanelBlock::Item("甲。".into()),
                         PanelBlock::Item("乙|丙".into()),
-                        PanelBlock::Table(Table {
-                            columns: vec!["A".into(), "".into()],
-                            rows: vec![vec!["x|y".into(), "".into()]],
-                        }),
+                        PanelBlock::Table(Table { columns: vec!["A".into(), "".into()], rows: vec![vec!["x|y".into(), "".into()]] }),
                         PanelBlock::Note("注：1、[ ]为五年累计数。".into()),
                     ],
                 })],
-                sections: vec![Section {
-                    number: 1,
-                    title: Some("节".into()),
-                    inferred: false,
-                    blocks: vec![Block::Paragraph("正文".into())],
-                }],
+                sections: vec![Section { number: 1, title: Some("节".into()), inferred: false, blocks: vec![Block::Paragraph("正文".into())] }],
             }],
         };
         let md = write(&doc);

@@ -124,6 +124,9 @@ pub struct ChapterRef {
     pub number: u32,
     pub title: Option<String>,
     pub inferred: bool,
+    /// The English rendering of the title (unofficial translation), where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,6 +135,9 @@ pub struct SectionRef {
     pub number: String,
     pub title: Option<String>,
     pub inferred: bool,
+    /// The English rendering of the title (unofficial translation), where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,6 +147,9 @@ pub struct PanelRef {
     /// True when the panel has a printed number.
     pub numbered: bool,
     pub title: String,
+    /// The English rendering of the title (unofficial translation), where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
 }
 
 /// The unit of search and citation.
@@ -151,6 +160,9 @@ pub struct Passage {
     pub kind: PassageKind,
     /// The text as stored and shown. Table rows are `列名：值` lines joined with `\n`.
     pub text: String,
+    /// The unofficial English translation, aligned by id, where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_en: Option<String>,
     pub chapter: Option<ChapterRef>,
     pub section: Option<SectionRef>,
     pub panel: Option<PanelRef>,
@@ -168,23 +180,14 @@ pub fn chinese_number(n: u32) -> String {
         0 => "零".to_string(),
         1..=9 => DIGITS[n as usize].to_string(),
         10..=19 => format!("十{}", DIGITS[(n % 10) as usize]),
-        20..=99 => format!(
-            "{}十{}",
-            DIGITS[(n / 10) as usize],
-            DIGITS[(n % 10) as usize]
-        ),
+        20..=99 => format!("{}十{}", DIGITS[(n / 10) as usize], DIGITS[(n % 10) as usize]),
         _ => n.to_string(),
     }
 }
 
 /// The inverse of [`chinese_number`]; `None` for anything else.
 pub fn parse_chinese_number(s: &str) -> Option<u32> {
-    let digit = |c: char| {
-        "一二三四五六七八九"
-            .chars()
-            .position(|d| d == c)
-            .map(|p| p as u32 + 1)
-    };
+    let digit = |c: char| "一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32 + 1);
     let chars: Vec<char> = s.chars().collect();
     match chars.as_slice() {
         [c] if *c == '十' => Some(10),
@@ -218,12 +221,7 @@ impl ChapterRef {
 
 impl SectionRef {
     pub fn label(&self) -> String {
-        let n = self
-            .number
-            .rsplit('.')
-            .next()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
+        let n = self.number.rsplit('.').next().and_then(|s| s.parse().ok()).unwrap_or(0);
         format!("第{}节", chinese_number(n))
     }
 }
@@ -250,85 +248,35 @@ impl Panel {
 
 /// A table row as a passage text: `列名：值` lines, empty cells left out.
 pub fn row_cells(columns: &[String], row: &[String]) -> Vec<(String, String)> {
-    columns
-        .iter()
-        .zip(row)
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(c, v)| (c.clone(), v.clone()))
-        .collect()
+    columns.iter().zip(row).filter(|(_, v)| !v.trim().is_empty()).map(|(c, v)| (c.clone(), v.clone())).collect()
 }
 
 pub fn cells_text(cells: &[(String, String)]) -> String {
-    cells
-        .iter()
-        .map(|(c, v)| {
-            if c.is_empty() {
-                v.clone()
-            } else {
-                format!("{c}：{v}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    cells.iter().map(|(c, v)| if c.is_empty() { v.clone() } else { format!("{c}：{v}") }).collect::<Vec<_>>().join("\n")
 }
 
 impl Document {
     /// Flatten the document into passages in reading order, with their ids.
     pub fn passages(&self) -> Vec<Passage> {
-        let mut f = Flattener {
-            slug: &self.slug,
-            out: Vec::new(),
-        };
-        f.push(
-            PassageKind::Heading,
-            "0".into(),
-            self.title.clone(),
-            &None,
-            &None,
-            &None,
-            vec![],
-        );
+        let mut f = Flattener { slug: &self.slug, out: Vec::new() };
+        f.push(PassageKind::Heading, "0".into(), self.title.clone(), &None, &None, &None, vec![]);
         f.blocks(&self.front, "0.0", &None, &None);
         for c in &self.chapters {
-            let cref = Some(ChapterRef {
-                number: c.number,
-                title: c.title.clone(),
-                inferred: c.inferred,
-            });
+            let cref = Some(ChapterRef { number: c.number, title: c.title.clone(), inferred: c.inferred, title_en: None });
             let heading = match &c.title {
                 Some(t) => format!("{} {}", c.label(), t),
                 None => c.label(),
             };
-            f.push(
-                PassageKind::Heading,
-                c.number.to_string(),
-                heading,
-                &cref,
-                &None,
-                &None,
-                vec![],
-            );
+            f.push(PassageKind::Heading, c.number.to_string(), heading, &cref, &None, &None, vec![]);
             f.blocks(&c.blocks, &format!("{}.0", c.number), &cref, &None);
             for s in &c.sections {
                 let num = format!("{}.{}", c.number, s.number);
-                let sref = Some(SectionRef {
-                    number: num.clone(),
-                    title: s.title.clone(),
-                    inferred: s.inferred,
-                });
+                let sref = Some(SectionRef { number: num.clone(), title: s.title.clone(), inferred: s.inferred, title_en: None });
                 let heading = match &s.title {
                     Some(t) => format!("{} {}", s.label(), t),
                     None => s.label(),
                 };
-                f.push(
-                    PassageKind::Heading,
-                    num.clone(),
-                    heading,
-                    &cref,
-                    &sref,
-                    &None,
-                    vec![],
-                );
+                f.push(PassageKind::Heading, num.clone(), heading, &cref, &sref, &None, vec![]);
                 f.blocks(&s.blocks, &num, &cref, &sref);
             }
         }
@@ -337,12 +285,7 @@ impl Document {
 
     /// Every panel with the chapter and section it stands in.
     pub fn panels(&self) -> Vec<(&Panel, Option<u32>, Option<u32>)> {
-        fn collect<'a>(
-            blocks: &'a [Block],
-            c: Option<u32>,
-            s: Option<u32>,
-            out: &mut Vec<(&'a Panel, Option<u32>, Option<u32>)>,
-        ) {
+        fn collect<'a>(blocks: &'a [Block], c: Option<u32>, s: Option<u32>, out: &mut Vec<(&'a Panel, Option<u32>, Option<u32>)>) {
             for b in blocks {
                 if let Block::Panel(p) = b {
                     out.push((p, c, s));
@@ -384,6 +327,7 @@ impl Flattener<'_> {
             id,
             kind,
             text,
+            text_en: None,
             chapter: chapter.clone(),
             section: section.clone(),
             panel: panel.clone(),
@@ -393,28 +337,14 @@ impl Flattener<'_> {
     }
 
     /// The blocks under one heading; `place` is `4.1` (or `4.0` for a chapter introduction).
-    fn blocks(
-        &mut self,
-        blocks: &[Block],
-        place: &str,
-        ch: &Option<ChapterRef>,
-        sec: &Option<SectionRef>,
-    ) {
+    fn blocks(&mut self, blocks: &[Block], place: &str, ch: &Option<ChapterRef>, sec: &Option<SectionRef>) {
         let mut para = 0;
         let mut unnumbered = 0u8;
         for block in blocks {
             match block {
                 Block::Paragraph(text) => {
                     para += 1;
-                    self.push(
-                        PassageKind::Paragraph,
-                        format!("{place}.{para}"),
-                        text.clone(),
-                        ch,
-                        sec,
-                        &None,
-                        vec![],
-                    );
+                    self.push(PassageKind::Paragraph, format!("{place}.{para}"), text.clone(), ch, sec, &None, vec![]);
                 }
                 Block::Panel(panel) => {
                     let key = match &panel.number {
@@ -425,65 +355,25 @@ impl Flattener<'_> {
                             format!("{place}{letter}")
                         }
                     };
-                    let pref = Some(PanelRef {
-                        id: key.clone(),
-                        numbered: panel.number.is_some(),
-                        title: panel.title.clone(),
-                    });
-                    self.push(
-                        PassageKind::Heading,
-                        format!("p{key}"),
-                        panel.heading_text(),
-                        ch,
-                        sec,
-                        &pref,
-                        vec![],
-                    );
+                    let pref = Some(PanelRef { id: key.clone(), numbered: panel.number.is_some(), title: panel.title.clone(), title_en: None });
+                    self.push(PassageKind::Heading, format!("p{key}"), panel.heading_text(), ch, sec, &pref, vec![]);
                     let (mut item, mut row, mut note) = (0, 0, 0);
                     for pb in &panel.body {
                         match pb {
                             PanelBlock::Item(text) => {
                                 item += 1;
-                                self.push(
-                                    PassageKind::PanelItem,
-                                    format!("p{key}.{item}"),
-                                    text.clone(),
-                                    ch,
-                                    sec,
-                                    &pref,
-                                    vec![],
-                                );
+                                self.push(PassageKind::PanelItem, format!("p{key}.{item}"), text.clone(), ch, sec, &pref, vec![]);
                             }
                             PanelBlock::Note(text) => {
                                 note += 1;
-                                self.push(
-                                    PassageKind::Note,
-                                    format!("p{key}.n{note}"),
-                                    text.clone(),
-                                    ch,
-                                    sec,
-                                    &pref,
-                                    vec![],
-                                );
+                                self.push(PassageKind::Note, format!("p{key}.n{note}"), text.clone(), ch, sec, &pref, vec![]);
                             }
                             PanelBlock::Table(t) => {
-                                let kind = if panel.indicators {
-                                    PassageKind::Indicator
-                                } else {
-                                    PassageKind::TableRow
-                                };
+                                let kind = if panel.indicators { PassageKind::Indicator } else { PassageKind::TableRow };
                                 for r in &t.rows {
                                     row += 1;
                                     let cells = row_cells(&t.columns, r);
-                                    self.push(
-                                        kind,
-                                        format!("p{key}.r{row}"),
-                                        cells_text(&cells),
-                                        ch,
-                                        sec,
-                                        &pref,
-                                        cells,
-                                    );
+                                    self.push(kind, format!("p{key}.r{row}"), cells_text(&cells), ch, sec, &pref, cells);
                                 }
                             }
                         }

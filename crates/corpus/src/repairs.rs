@@ -52,20 +52,12 @@ impl Repairs {
             if line.trim().is_empty() {
                 continue;
             }
-            let bad = |why: &str| IngestError::Repair {
-                path: panels_path.clone(),
-                line: n + 1,
-                message: why.to_string(),
-            };
+            let bad = |why: &str| IngestError::Repair { path: panels_path.clone(), line: n + 1, message: why.to_string() };
             let cols: Vec<&str> = line.split('\t').collect();
             if cols.len() < 6 {
                 return Err(bad("expected start, body, end, id, title, format[, file]"));
             }
-            let num = |s: &str| {
-                s.trim()
-                    .parse::<usize>()
-                    .map_err(|_| bad(&format!("not a line number: {s:?}")))
-            };
+            let num = |s: &str| s.trim().parse::<usize>().map_err(|_| bad(&format!("not a line number: {s:?}")));
             let format = match cols[5].trim() {
                 "table" => PanelFormat::Table,
                 "items" => PanelFormat::Items,
@@ -79,10 +71,7 @@ impl Repairs {
                 number: Some(cols[3].trim().to_string()).filter(|s| !s.is_empty()),
                 title: cols[4].trim().to_string(),
                 format,
-                file: cols
-                    .get(6)
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty()),
+                file: cols.get(6).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
             };
             if !(range.start <= range.body && range.body <= range.end + 1) {
                 return Err(bad("need start <= body <= end + 1"));
@@ -92,12 +81,7 @@ impl Repairs {
             }
             repairs.panels.push(range);
         }
-        for file in repairs
-            .panels
-            .iter()
-            .filter_map(|p| p.file.clone())
-            .collect::<Vec<_>>()
-        {
+        for file in repairs.panels.iter().filter_map(|p| p.file.clone()).collect::<Vec<_>>() {
             if repairs.tables.iter().any(|(f, _)| *f == file) {
                 continue;
             }
@@ -109,11 +93,7 @@ impl Repairs {
             repairs.indicators = Some(read_table(&ind)?);
             let notes = dir.join("indicator_notes.txt");
             if notes.exists() {
-                repairs.indicator_notes = read(&notes)?
-                    .lines()
-                    .map(normalize_spaces)
-                    .filter(|l| !l.is_empty())
-                    .collect();
+                repairs.indicator_notes = read(&notes)?.lines().map(normalize_spaces).filter(|l| !l.is_empty()).collect();
             }
         }
         Ok(repairs)
@@ -125,24 +105,14 @@ impl Repairs {
 }
 
 fn read(path: &Path) -> Result<String, IngestError> {
-    let bytes = std::fs::read(path).map_err(|e| IngestError::Io {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
-    String::from_utf8(bytes).map_err(|e| IngestError::NotUtf8 {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to(),
-    })
+    let bytes = std::fs::read(path).map_err(|e| IngestError::Io { path: path.to_path_buf(), source: e })?;
+    String::from_utf8(bytes).map_err(|e| IngestError::NotUtf8 { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() })
 }
 
 /// A transcription: `#` comments, a column-name line, then rows; cells tab-separated.
 pub fn read_table(path: &Path) -> Result<Table, IngestError> {
     let text = read(path)?;
-    parse_table(&text).map_err(|(line, message)| IngestError::Repair {
-        path: PathBuf::from(path),
-        line,
-        message,
-    })
+    parse_table(&text).map_err(|(line, message)| IngestError::Repair { path: PathBuf::from(path), line, message })
 }
 
 fn parse_table(text: &str) -> Result<Table, (usize, String)> {
@@ -155,10 +125,7 @@ fn parse_table(text: &str) -> Result<Table, (usize, String)> {
         if table.columns.is_empty() {
             table.columns = cells;
         } else if cells.len() != table.columns.len() {
-            return Err((
-                n + 1,
-                format!("{} cells, but {} columns", cells.len(), table.columns.len()),
-            ));
+            return Err((n + 1, format!("{} cells, but {} columns", cells.len(), table.columns.len())));
         } else {
             table.rows.push(cells);
         }

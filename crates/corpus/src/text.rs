@@ -15,9 +15,7 @@ pub fn is_han(c: char) -> bool {
 /// The characters that the "nothing lost, nothing invented" check counts: Chinese
 /// characters, digits and Latin letters, in either width.
 pub fn is_counted(c: char) -> bool {
-    is_han(c)
-        || c.is_ascii_alphanumeric()
-        || matches!(c, '\u{ff10}'..='\u{ff19}' | '\u{ff21}'..='\u{ff3a}' | '\u{ff41}'..='\u{ff5a}')
+    is_han(c) || c.is_ascii_alphanumeric() || matches!(c, '\u{ff10}'..='\u{ff19}' | '\u{ff21}'..='\u{ff3a}' | '\u{ff41}'..='\u{ff5a}')
 }
 
 /// Apply the space rule to one run of text (see the module docs).
@@ -81,10 +79,7 @@ mod tests {
     #[test]
     fn spaces_between_chinese_and_numbers_go() {
         assert_eq!(normalize_spaces("达到 400 亿元"), "达到400亿元");
-        assert_eq!(
-            normalize_spaces("3000 吨TRF，600 吨 BLK"),
-            "3000吨TRF，600吨BLK"
-        );
+        assert_eq!(normalize_spaces("3000 吨TRF，600 吨 BLK"), "3000吨TRF，600吨BLK");
         assert_eq!(normalize_spaces("研 发"), "研发");
     }
 
@@ -97,10 +92,7 @@ mod tests {
 
     #[test]
     fn bookmarks_vanish_and_text_stays() {
-        assert_eq!(
-            strip_bookmarks("[bookmark: 第一节指导思想]第一节\t指导思想"),
-            "第一节\t指导思想"
-        );
+        assert_eq!(strip_bookmarks("[bookmark: 第一节指导思想]第一节\t指导思想"), "第一节\t指导思想");
         assert_eq!(strip_bookmarks("[bookmark: _a][bookmark: _b]x"), "x");
         assert_eq!(strip_bookmarks("无标签"), "无标签");
     }

@@ -17,27 +17,26 @@
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use plansearch_analysis::tokenizer::{self, GRAMS, WORDS};
+use plansearch_analysis::tokenizer::{self, ENGLISH, GRAMS, WORDS};
+
+pub mod vocab;
 use plansearch_corpus::{Corpus, Passage};
 use serde::{Deserialize, Serialize};
-use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
-};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING};
 use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
+pub use vocab::Vocabulary;
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 const META: &str = "plansearch.json";
+const VOCAB: &str = "vocab.json";
 const CURRENT: &str = "CURRENT";
 const LOCK: &str = ".build.lock";
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
     #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("the index: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
     #[error(transparent)]
@@ -51,10 +50,7 @@ pub enum IndexError {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
-    move |source| IndexError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
+    move |source| IndexError::Io { path: path.to_path_buf(), source }
 }
 
 /// The fields of the schema, looked up once.
@@ -73,6 +69,8 @@ pub struct Fields {
     pub heading: Field,
     pub grams: Field,
     pub company: Field,
+    pub en: Field,
+    pub heading_en: Field,
     pub json: Field,
 }
 
@@ -80,11 +78,7 @@ pub struct Fields {
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = |tok: &str, record: IndexRecordOption| {
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(tok)
-                .set_index_option(record),
-        )
+        TextOptions::default().set_indexing_options(TextFieldIndexing::default().set_tokenizer(tok).set_index_option(record))
     };
     let fields = Fields {
         key: b.add_text_field("key", STRING | STORED),
@@ -98,14 +92,10 @@ pub fn schema() -> (Schema, Fields) {
         seq: b.add_text_field("seq", STRING),
         words: b.add_text_field("words", text(WORDS, IndexRecordOption::WithFreqs)),
         heading: b.add_text_field("heading", text(WORDS, IndexRecordOption::WithFreqs)),
-        grams: b.add_text_field(
-            "grams",
-            text(GRAMS, IndexRecordOption::WithFreqsAndPositions),
-        ),
-        company: b.add_text_field(
-            "company",
-            text(GRAMS, IndexRecordOption::WithFreqsAndPositions),
-        ),
+        grams: b.add_text_field("grams", text(GRAMS, IndexRecordOption::WithFreqsAndPositions)),
+        company: b.add_text_field("company", text(GRAMS, IndexRecordOption::WithFreqsAndPositions)),
+        en: b.add_text_field("en", text(ENGLISH, IndexRecordOption::WithFreqsAndPositions)),
+        heading_en: b.add_text_field("heading_en", text(ENGLISH, IndexRecordOption::WithFreqs)),
         json: b.add_text_field("json", STORED),
     };
     (b.build(), fields)
@@ -159,17 +149,23 @@ pub fn corpus_fingerprint(corpus_root: &Path) -> Result<String, IndexError> {
             h = h.wrapping_mul(0x100000001b3);
         }
     };
-    eat(format!(
-        "schema {SCHEMA_VERSION} analysis {}",
-        plansearch_analysis::ANALYSIS_VERSION
-    )
-    .as_bytes());
+    eat(format!("schema {SCHEMA_VERSION} analysis {}", plansearch_analysis::ANALYSIS_VERSION).as_bytes());
     eat(plansearch_analysis::PLAN_DICT.as_bytes());
     for dir in Corpus::document_dirs(corpus_root)? {
         let md = dir.join(plansearch_corpus::PLAN_MD);
-        if md.exists() {
-            eat(dir.file_name().unwrap_or_default().as_encoded_bytes());
-            eat(&std::fs::read(&md).map_err(io(&md))?);
+        if !md.exists() {
+            continue;
+        }
+        eat(dir.file_name().unwrap_or_default().as_encoded_bytes());
+        let mut files = vec![md, dir.join("glossary.tsv")];
+        if let Ok(rd) = std::fs::read_dir(dir.join(plansearch_corpus::EN_DIR)) {
+            let mut en: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+            en.sort();
+            files.extend(en);
+        }
+        for f in files.iter().filter(|f| f.is_file()) {
+            eat(f.file_name().unwrap_or_default().as_encoded_bytes());
+            eat(&std::fs::read(f).map_err(io(f))?);
         }
     }
     Ok(format!("{h:016x}"))
@@ -183,14 +179,12 @@ pub struct PlanIndex {
     pub reader: IndexReader,
     pub fields: Fields,
     pub meta: Meta,
+    pub vocab: std::sync::Arc<Vocabulary>,
 }
 
 impl std::fmt::Debug for PlanIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PlanIndex")
-            .field("dir", &self.dir)
-            .field("passages", &self.meta.passages)
-            .finish()
+        f.debug_struct("PlanIndex").field("dir", &self.dir).field("passages", &self.meta.passages).finish()
     }
 }
 
@@ -205,20 +199,12 @@ impl PlanIndex {
     /// Open the current index under `root`, checking its files and metadata.
     pub fn open(root: &Path) -> Result<PlanIndex, IndexError> {
         let dir = current_dir(root).ok_or_else(|| IndexError::Missing(root.to_path_buf()))?;
-        let broken = |why: String| IndexError::Broken {
-            path: dir.clone(),
-            why,
-        };
+        let broken = |why: String| IndexError::Broken { path: dir.clone(), why };
         let meta_path = dir.join(META);
-        let meta: Meta = serde_json::from_slice(
-            &std::fs::read(&meta_path)
-                .map_err(|e| broken(format!("{}: {e}", meta_path.display())))?,
-        )
-        .map_err(|e| broken(format!("{}: {e}", meta_path.display())))?;
+        let meta: Meta = serde_json::from_slice(&std::fs::read(&meta_path).map_err(|e| broken(format!("{}: {e}", meta_path.display())))?)
+            .map_err(|e| broken(format!("{}: {e}", meta_path.display())))?;
         let index = Index::open_in_dir(&dir).map_err(|e| broken(e.to_string()))?;
-        let bad = index
-            .validate_checksum()
-            .map_err(|e| broken(e.to_string()))?;
+        let bad = index.validate_checksum().map_err(|e| broken(e.to_string()))?;
         if !bad.is_empty() {
             return Err(broken(format!("files fail their checksum: {bad:?}")));
         }
@@ -227,25 +213,15 @@ impl PlanIndex {
             return Err(broken("built with another schema".into()));
         }
         tokenizer::register(&index);
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e| broken(e.to_string()))?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(|e| broken(e.to_string()))?;
         let docs = reader.searcher().num_docs() as usize;
         if docs != meta.passages {
-            return Err(broken(format!(
-                "{docs} documents, metadata says {}",
-                meta.passages
-            )));
+            return Err(broken(format!("{docs} documents, metadata says {}", meta.passages)));
         }
-        Ok(PlanIndex {
-            dir,
-            index,
-            reader,
-            fields,
-            meta,
-        })
+        let vocab_path = dir.join(VOCAB);
+        let vocab: Vocabulary = serde_json::from_slice(&std::fs::read(&vocab_path).map_err(|e| broken(format!("{}: {e}", vocab_path.display())))?)
+            .map_err(|e| broken(format!("{}: {e}", vocab_path.display())))?;
+        Ok(PlanIndex { dir, index, reader, fields, meta, vocab: std::sync::Arc::new(vocab) })
     }
 
     /// Is this index built from exactly this corpus with this version of plansearch?
@@ -265,16 +241,10 @@ pub enum Ensured {
 
 /// Open the index under `root`, building it first when it is missing, broken or stale.
 /// `log` receives one line saying why a build happens.
-pub fn ensure(
-    corpus_root: &Path,
-    root: &Path,
-    log: &mut dyn FnMut(&str),
-) -> Result<(PlanIndex, Ensured), IndexError> {
+pub fn ensure(corpus_root: &Path, root: &Path, log: &mut dyn FnMut(&str)) -> Result<(PlanIndex, Ensured), IndexError> {
     match PlanIndex::open(root) {
         Ok(ix) if ix.is_fresh(corpus_root)? => return Ok((ix, Ensured::Fresh)),
-        Ok(_) => {
-            log("the index is older than the corpus or this version of plansearch: rebuilding")
-        }
+        Ok(_) => log("the index is older than the corpus or this version of plansearch: rebuilding"),
         Err(IndexError::Missing(_)) => log("no index yet: building it"),
         Err(e) => log(&format!("{e}: rebuilding")),
     }
@@ -284,36 +254,20 @@ pub fn ensure(
 
 /// Build the index of the corpus under `root` and swap it in. `progress(done, total)` is
 /// called as passages are added.
-pub fn build(
-    corpus_root: &Path,
-    root: &Path,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<Meta, IndexError> {
+pub fn build(corpus_root: &Path, root: &Path, progress: &mut dyn FnMut(usize, usize)) -> Result<Meta, IndexError> {
     let started = std::time::Instant::now();
     std::fs::create_dir_all(root).map_err(io(root))?;
     let lock_path = root.join(LOCK);
-    let lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(io(&lock_path))?;
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(io(&lock_path))?;
     match lock.try_lock() {
         Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            return Err(IndexError::Busy {
-                dir: root.to_path_buf(),
-            })
-        }
+        Err(std::fs::TryLockError::WouldBlock) => return Err(IndexError::Busy { dir: root.to_path_buf() }),
         Err(std::fs::TryLockError::Error(e)) => return Err(io(&lock_path)(e)),
     }
 
     let fingerprint = corpus_fingerprint(corpus_root)?;
     let corpus = Corpus::load(corpus_root)?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
     let name = format!("build-{now}-{}", std::process::id());
     let dir = root.join(&name);
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
@@ -328,9 +282,7 @@ pub fn build(
     // Swap: write the pointer aside, sync, rename over the old pointer.
     let tmp = root.join(format!("{CURRENT}.{}", std::process::id()));
     std::fs::write(&tmp, format!("{name}\n")).map_err(io(&tmp))?;
-    std::fs::File::open(&tmp)
-        .and_then(|f| f.sync_all())
-        .map_err(io(&tmp))?;
+    std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io(&tmp))?;
     std::fs::rename(&tmp, root.join(CURRENT)).map_err(io(root))?;
     if let Ok(d) = std::fs::File::open(root) {
         let _ = d.sync_all();
@@ -366,11 +318,8 @@ fn write_index(
     let (schema, f) = schema();
     let index = Index::create_in_dir(dir, schema)?;
     tokenizer::register(&index);
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get().min(4))
-        .unwrap_or(1);
-    let mut writer: tantivy::IndexWriter<TantivyDocument> =
-        index.writer_with_num_threads(threads, 64_000_000 * threads)?;
+    let threads = std::thread::available_parallelism().map(|n| n.get().min(4)).unwrap_or(1);
+    let mut writer: tantivy::IndexWriter<TantivyDocument> = index.writer_with_num_threads(threads, 64_000_000 * threads)?;
 
     let passages = corpus.passages();
     let mut panels: Vec<PanelMeta> = Vec::new();
@@ -379,41 +328,26 @@ fn write_index(
         documents.push(DocMeta {
             slug: d.slug.clone(),
             title: d.title.clone(),
-            chapters: d
-                .chapters
-                .iter()
-                .map(|c| ChapterMeta {
-                    number: c.number,
-                    title: c.title.clone(),
-                    inferred: c.inferred,
-                })
-                .collect(),
+            chapters: d.chapters.iter().map(|c| ChapterMeta { number: c.number, title: c.title.clone(), inferred: c.inferred }).collect(),
         });
         let _ = doc_no;
     }
     let total = passages.len();
     for (n, p) in passages.iter().enumerate() {
-        let doc_no = corpus
-            .documents
-            .iter()
-            .position(|d| d.slug == p.doc)
-            .unwrap_or(0) as u64;
+        let doc_no = corpus.documents.iter().position(|d| d.slug == p.doc).unwrap_or(0) as u64;
         let panel_no = match &p.panel {
             None => 0,
             Some(pr) => {
-                let at = panels
-                    .iter()
-                    .position(|m| m.doc == p.doc && m.id == pr.id)
-                    .unwrap_or_else(|| {
-                        panels.push(PanelMeta {
-                            doc: p.doc.clone(),
-                            id: pr.id.clone(),
-                            title: pr.title.clone(),
-                            numbered: pr.numbered,
-                            chapter: p.chapter.as_ref().map(|c| c.number),
-                        });
-                        panels.len() - 1
+                let at = panels.iter().position(|m| m.doc == p.doc && m.id == pr.id).unwrap_or_else(|| {
+                    panels.push(PanelMeta {
+                        doc: p.doc.clone(),
+                        id: pr.id.clone(),
+                        title: pr.title.clone(),
+                        numbered: pr.numbered,
+                        chapter: p.chapter.as_ref().map(|c| c.number),
                     });
+                    panels.len() - 1
+                });
                 at as u64 + 1
             }
         };
@@ -428,6 +362,8 @@ fn write_index(
             f.words => p.text.clone(),
             f.heading => heading_text(p),
             f.grams => p.text.clone(),
+            f.en => p.text_en.clone().unwrap_or_default(),
+            f.heading_en => heading_text_en(p),
             f.json => serde_json::to_string(p).unwrap_or_default(),
         );
         if let Some(s) = &p.section {
@@ -453,24 +389,22 @@ fn write_index(
         schema_version: SCHEMA_VERSION,
         analysis_version: plansearch_analysis::ANALYSIS_VERSION,
         corpus_fingerprint: fingerprint.to_string(),
-        built_at_unix: SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0),
+        built_at_unix: SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
         build_seconds: started.elapsed().as_secs_f64(),
         passages: total,
         documents,
         panels,
     };
+    let vocab = vocab::build(&passages, vocab::read_glossaries(&corpus.root));
+    let vocab_path = dir.join(VOCAB);
+    let bytes = serde_json::to_vec(&vocab).map_err(|e| IndexError::Broken { path: vocab_path.clone(), why: e.to_string() })?;
+    std::fs::write(&vocab_path, bytes).map_err(io(&vocab_path))?;
+    std::fs::File::open(&vocab_path).and_then(|f| f.sync_all()).map_err(io(&vocab_path))?;
+
     let meta_path = dir.join(META);
-    let bytes = serde_json::to_vec_pretty(&meta).map_err(|e| IndexError::Broken {
-        path: meta_path.clone(),
-        why: e.to_string(),
-    })?;
+    let bytes = serde_json::to_vec_pretty(&meta).map_err(|e| IndexError::Broken { path: meta_path.clone(), why: e.to_string() })?;
     std::fs::write(&meta_path, bytes).map_err(io(&meta_path))?;
-    std::fs::File::open(&meta_path)
-        .and_then(|f| f.sync_all())
-        .map_err(io(&meta_path))?;
+    std::fs::File::open(&meta_path).and_then(|f| f.sync_all()).map_err(io(&meta_path))?;
     Ok(meta)
 }
 
@@ -482,6 +416,15 @@ pub fn key(doc: &str, id: &str) -> String {
 /// The key of a passage's place in reading order, for neighbours: `caidian#000123`.
 pub fn seq_key(doc: &str, order: usize) -> String {
     format!("{doc}#{order:06}")
+}
+
+/// The English titles a passage stands under, for the `heading_en` field.
+fn heading_text_en(p: &Passage) -> String {
+    let mut parts = Vec::new();
+    parts.extend(p.chapter.as_ref().and_then(|c| c.title_en.clone()));
+    parts.extend(p.section.as_ref().and_then(|s| s.title_en.clone()));
+    parts.extend(p.panel.as_ref().and_then(|pr| pr.title_en.clone()));
+    parts.join("\n")
 }
 
 /// The titles a passage stands under, for the `heading` field.

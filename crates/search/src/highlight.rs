@@ -41,22 +41,13 @@ pub fn find_all(hay: &[char], needle: &[char]) -> Vec<(usize, usize)> {
 /// Like [`find_all`], but whitespace in the text is skipped: the needle `全区粮食` matches
 /// `全区 粮食` and a line break inside it. Returns spans over the text.
 pub fn find_all_ignoring_space(hay: &[char], needle: &[char]) -> Vec<(usize, usize)> {
-    let needle: Vec<char> = needle
-        .iter()
-        .copied()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let needle: Vec<char> = needle.iter().copied().filter(|c| !c.is_whitespace()).collect();
     if needle.is_empty() {
         return vec![];
     }
-    let kept: Vec<usize> = (0..hay.len())
-        .filter(|&i| !hay[i].is_whitespace())
-        .collect();
+    let kept: Vec<usize> = (0..hay.len()).filter(|&i| !hay[i].is_whitespace()).collect();
     let squeezed: Vec<char> = kept.iter().map(|&i| hay[i]).collect();
-    find_all(&squeezed, &needle)
-        .into_iter()
-        .map(|(s, e)| (kept[s], kept[e - 1] + 1))
-        .collect()
+    find_all(&squeezed, &needle).into_iter().map(|(s, e)| (kept[s], kept[e - 1] + 1)).collect()
 }
 
 /// Escape text for HTML.
@@ -78,12 +69,7 @@ pub fn escape(text: &str) -> String {
 /// The text as HTML with each span in `<mark>`; spans are merged and clipped first.
 pub fn to_html(text: &str, spans: &[(usize, usize)]) -> String {
     let chars: Vec<char> = text.chars().collect();
-    let spans = merge(
-        spans
-            .iter()
-            .map(|&(s, e)| (s.min(chars.len()), e.min(chars.len())))
-            .collect(),
-    );
+    let spans = merge(spans.iter().map(|&(s, e)| (s.min(chars.len()), e.min(chars.len()))).collect());
     let mut out = String::with_capacity(text.len() + spans.len() * 13);
     let mut at = 0;
     for (s, e) in spans {
@@ -109,12 +95,8 @@ pub struct Snippet {
 
 /// Sentence boundaries: after 。；！？ and at line ends.
 fn sentence_ends(chars: &[char]) -> Vec<usize> {
-    let mut ends: Vec<usize> = chars
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| matches!(c, '。' | '；' | '！' | '？' | '\n' | ';' | '!' | '?'))
-        .map(|(i, _)| i + 1)
-        .collect();
+    let mut ends: Vec<usize> =
+        chars.iter().enumerate().filter(|(_, c)| matches!(c, '。' | '；' | '！' | '？' | '\n' | ';' | '!' | '?')).map(|(i, _)| i + 1).collect();
     if ends.last() != Some(&chars.len()) {
         ends.push(chars.len());
     }
@@ -128,21 +110,11 @@ pub fn snippet(text: &str, spans: &[(usize, usize)], budget: usize) -> Snippet {
     let chars: Vec<char> = text.chars().collect();
     let n = chars.len();
     if n <= budget {
-        return Snippet {
-            start: 0,
-            end: n,
-            spans: spans.to_vec(),
-        };
+        return Snippet { start: 0, end: n, spans: spans.to_vec() };
     }
-    let best = spans
-        .iter()
-        .copied()
-        .max_by_key(|&(s, e)| (e - s, std::cmp::Reverse(s)));
+    let best = spans.iter().copied().max_by_key(|&(s, e)| (e - s, std::cmp::Reverse(s)));
     let ends = sentence_ends(&chars);
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(ends.iter().copied())
-        .take(ends.len())
-        .collect();
+    let starts: Vec<usize> = std::iter::once(0).chain(ends.iter().copied()).take(ends.len()).collect();
     let (focus_s, focus_e) = best.unwrap_or((0, 0));
     let k = ends.iter().position(|&e| e > focus_s).unwrap_or(0);
     let (mut s, mut e) = (starts[k], ends[k]);
@@ -169,16 +141,8 @@ pub fn snippet(text: &str, spans: &[(usize, usize)], budget: usize) -> Snippet {
             }
         }
     }
-    let spans = spans
-        .iter()
-        .filter(|&&(a, b)| b > s && a < e)
-        .map(|&(a, b)| (a.max(s) - s, b.min(e) - s))
-        .collect();
-    Snippet {
-        start: s,
-        end: e,
-        spans,
-    }
+    let spans = spans.iter().filter(|&&(a, b)| b > s && a < e).map(|&(a, b)| (a.max(s) - s, b.min(e) - s)).collect();
+    Snippet { start: s, end: e, spans }
 }
 
 #[cfg(test)]
@@ -187,19 +151,13 @@ mod tests {
 
     #[test]
     fn overlapping_and_adjacent_spans_merge_into_one() {
-        assert_eq!(
-            merge(vec![(4, 6), (0, 2), (2, 4), (10, 12), (11, 13), (20, 20)]),
-            vec![(0, 6), (10, 13)]
-        );
+        assert_eq!(merge(vec![(4, 6), (0, 2), (2, 4), (10, 12), (11, 13), (20, 20)]), vec![(0, 6), (10, 13)]);
     }
 
     #[test]
     fn html_escapes_everything_and_adds_only_marks() {
         let html = to_html("<b>中法武汉生态示范城</b>，“＆”", &[(3, 7), (7, 12)]);
-        assert_eq!(
-            html,
-            "&lt;b&gt;<mark>中法武汉生态示范城</mark>&lt;/b&gt;，“＆”"
-        );
+        assert_eq!(html, "&lt;b&gt;<mark>中法武汉生态示范城</mark>&lt;/b&gt;，“＆”");
     }
 
     #[test]
@@ -212,10 +170,7 @@ mod tests {
     #[test]
     fn whitespace_is_skipped_when_matching_quotes() {
         let hay: Vec<char> = "全区 粮食\n播种".chars().collect();
-        assert_eq!(
-            find_all_ignoring_space(&hay, &"粮食播种".chars().collect::<Vec<_>>()),
-            vec![(3, 8)]
-        );
+        assert_eq!(find_all_ignoring_space(&hay, &"粮食播种".chars().collect::<Vec<_>>()), vec![(3, 8)]);
     }
 
     #[test]

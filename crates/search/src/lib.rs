@@ -16,6 +16,7 @@
 //! the stored text (whitespace ignored). Snippets and highlights are computed from the
 //! stored text, never from HTML in the index.
 
+pub mod bilingual;
 pub mod highlight;
 pub mod query;
 pub mod synonyms;
@@ -28,12 +29,11 @@ use plansearch_corpus::{ChapterRef, PanelRef, Passage, SectionRef};
 use plansearch_index::{Fields, PlanIndex};
 use serde::Serialize;
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, DocId, Score, SegmentReader, TantivyDocument, Term};
 
+pub use bilingual::Translator;
 pub use query::{parse, Filters, Parsed, Unit, MAX_QUERY_CHARS};
 pub use synonyms::Synonyms;
 
@@ -68,6 +68,29 @@ pub struct Request {
     pub offset: usize,
     /// Filters given as parameters, on top of those written in the query.
     pub filters: Filters,
+    /// Which language the query is in; `Auto` decides from the letters typed.
+    pub lang: Lang,
+}
+
+/// The language of a query.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    #[default]
+    Auto,
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "auto" | "" => Some(Lang::Auto),
+            "zh" | "cn" | "chinese" => Some(Lang::Zh),
+            "en" | "english" => Some(Lang::En),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -90,6 +113,8 @@ pub struct Response {
 pub struct Interpreted {
     /// The query as read, in the query language.
     pub query: String,
+    /// The language the query was read in: `zh` or `en` (English or pinyin).
+    pub lang: Lang,
     /// Required groups of alternatives, each unit with the words it was cut into.
     pub groups: Vec<Vec<InterpretedUnit>>,
     pub exclude: Vec<String>,
@@ -110,6 +135,8 @@ pub struct InterpretedUnit {
 pub struct Expansion {
     pub from: String,
     pub to: String,
+    /// `synonym`, `glossary`, `pinyin` or `dictionary`.
+    pub source: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -123,6 +150,8 @@ pub struct Hit {
     pub panel: Option<PanelRef>,
     pub breadcrumb: String,
     pub text: String,
+    /// The unofficial English translation, where there is one.
+    pub text_en: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cells: Vec<(String, String)>,
     pub snippet: String,
@@ -134,6 +163,12 @@ pub struct Hit {
     pub snippet_html: String,
     /// Where `snippet` starts in `text`, in characters.
     pub snippet_start: usize,
+    /// The English snippet (unofficial translation) and its highlights, where there is one.
+    pub snippet_en: Option<String>,
+    /// Character offsets into `text_en`.
+    pub highlights_en: Vec<(usize, usize)>,
+    pub snippet_en_highlights: Vec<(usize, usize)>,
+    pub snippet_en_html: Option<String>,
     pub score: f32,
     /// 3: holds the query exactly; 2: all its words; 1: some of them.
     pub tier: u8,
@@ -169,22 +204,33 @@ pub struct PanelFacet {
 pub struct Engine {
     pub index: PlanIndex,
     pub synonyms: Synonyms,
+    pub translator: std::sync::Arc<Translator>,
 }
 
-/// One unit prepared for searching: its alternatives (the unit and its expansions), each
-/// with its required words and its ranking words.
+/// One thing a unit may match: Chinese text (as typed, a synonym, a translation) or
+/// English text, with its weight.
+#[derive(Debug, Clone)]
+struct Alt {
+    text: String,
+    en: bool,
+    weight: f32,
+    source: &'static str,
+}
+
+/// One unit prepared for searching: what was typed and its alternatives.
 struct Prepared {
     text: String,
     exact: bool,
     words: Vec<String>,
-    alternatives: Vec<(String, f32)>,
+    alternatives: Vec<Alt>,
 }
 
 impl Engine {
     pub fn new(index: PlanIndex, synonyms: Synonyms) -> Engine {
         // Load jieba's dictionaries now, not in the first request.
         let _ = jieba();
-        Engine { index, synonyms }
+        let translator = std::sync::Arc::new(Translator::new(&index.vocab));
+        Engine { index, synonyms, translator }
     }
 
     fn fields(&self) -> Fields {
@@ -199,24 +245,20 @@ impl Engine {
         let mut parsed = parse(&req.q);
         merge_filters(&mut parsed, &req.filters);
 
-        let groups: Vec<Vec<Prepared>> = parsed
-            .groups
-            .iter()
-            .map(|g| g.iter().map(|u| self.prepare(u)).collect())
-            .collect();
+        let units: Vec<&str> = parsed.groups.iter().flatten().map(|u| u.text.as_str()).collect();
+        let english = match req.lang {
+            Lang::En => true,
+            Lang::Zh => false,
+            Lang::Auto => bilingual::looks_latin(&units),
+        };
+        let groups: Vec<Vec<Prepared>> =
+            if english { self.prepare_english(&parsed) } else { parsed.groups.iter().map(|g| g.iter().map(|u| self.prepare(u)).collect()).collect() };
         let interpreted = Interpreted {
             query: query::display(&parsed),
+            lang: if english { Lang::En } else { Lang::Zh },
             groups: groups
                 .iter()
-                .map(|g| {
-                    g.iter()
-                        .map(|p| InterpretedUnit {
-                            text: p.text.clone(),
-                            exact: p.exact,
-                            words: p.words.clone(),
-                        })
-                        .collect()
-                })
+                .map(|g| g.iter().map(|p| InterpretedUnit { text: p.text.clone(), exact: p.exact, words: p.words.clone() }).collect())
                 .collect(),
             exclude: parsed.exclude.iter().map(|u| u.text.clone()).collect(),
             filters: parsed.filters.clone(),
@@ -224,9 +266,10 @@ impl Engine {
                 .iter()
                 .flatten()
                 .flat_map(|p| {
-                    p.alternatives.iter().skip(1).map(|(to, _)| Expansion {
+                    p.alternatives.iter().filter(|a| a.source != "typed").map(|a| Expansion {
                         from: p.text.clone(),
-                        to: to.clone(),
+                        to: a.text.clone(),
+                        source: a.source,
                     })
                 })
                 .collect(),
@@ -254,6 +297,7 @@ impl Engine {
         }
 
         let single = groups.len() == 1 && groups[0].len() == 1 && !groups[0][0].exact;
+        let translator = &self.translator;
         let query = self.build_query(&groups, &parsed, single);
         let searcher = self.index.reader.searcher();
         let any_exact = groups.iter().flatten().any(|p| p.exact);
@@ -264,7 +308,7 @@ impl Engine {
             let mut kept = Vec::new();
             for (score, addr) in candidates {
                 let p = self.passage(&searcher, addr)?;
-                if verify_exact(&p.text, &groups) {
+                if verify_exact(&p, &groups) {
                     kept.push((score, addr, p));
                 }
             }
@@ -273,22 +317,10 @@ impl Engine {
                 facets.add_doc(&searcher, *addr)?;
             }
             let total = kept.len();
-            let page: Vec<(Score, Passage)> = kept
-                .into_iter()
-                .skip(offset)
-                .take(limit)
-                .map(|(s, _, p)| (s, p))
-                .collect();
+            let page: Vec<(Score, Passage)> = kept.into_iter().skip(offset).take(limit).map(|(s, _, p)| (s, p)).collect();
             (total, page, facets)
         } else {
-            let (top, total, facets) = searcher.search(
-                &query,
-                &(
-                    TopDocs::with_limit(limit).and_offset(offset),
-                    Count,
-                    FacetCollector,
-                ),
-            )?;
+            let (top, total, facets) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(offset), Count, FacetCollector))?;
             let mut page = Vec::with_capacity(top.len());
             for (score, addr) in top {
                 page.push((score, self.passage(&searcher, addr)?));
@@ -298,10 +330,7 @@ impl Engine {
 
         response.total = total;
         response.facets = facets.resolve(&self.index.meta);
-        response.hits = page
-            .into_iter()
-            .map(|(score, p)| make_hit(p, score, &groups))
-            .collect();
+        response.hits = page.into_iter().map(|(score, p)| make_hit(p, score, &groups, translator)).collect();
         if total == 0 {
             response.message = Some("No passage matches. 没有找到匹配的段落。".into());
         }
@@ -309,66 +338,134 @@ impl Engine {
         Ok(response)
     }
 
-    /// Cut a unit into words and add its expansions.
+    /// Cut a Chinese unit into words and add its expansions. A Latin word inside a Chinese
+    /// query (`RCEP`, `lotus`) also searches the English text and its translations.
     fn prepare(&self, u: &Unit) -> Prepared {
-        let mut alternatives = vec![(u.text.clone(), 1.0)];
+        let mut alternatives = vec![Alt { text: u.text.clone(), en: false, weight: 1.0, source: "typed" }];
+        let push = |alts: &mut Vec<Alt>, a: Alt| {
+            if !alts.iter().any(|x| x.text == a.text && x.en == a.en) {
+                alts.push(a);
+            }
+        };
         if !u.exact {
             for to in self.synonyms.expand(&u.text) {
-                if !alternatives.iter().any(|(t, _)| *t == to) {
-                    alternatives.push((to, 0.9));
+                push(&mut alternatives, Alt { text: to, en: false, weight: 0.9, source: "synonym" });
+            }
+            if u.text.chars().all(|c| c.is_ascii_alphabetic()) && u.text.len() >= 3 {
+                push(&mut alternatives, Alt { text: u.text.clone(), en: true, weight: 1.0, source: "typed" });
+                for span in self.translator.translate(&bilingual::normalize_words(&u.text)) {
+                    for (zh, w, src) in span.chinese {
+                        push(&mut alternatives, Alt { text: zh, en: false, weight: w, source: source_name(src) });
+                    }
                 }
             }
         }
-        Prepared {
-            text: u.text.clone(),
-            exact: u.exact,
-            words: required_words(&u.text),
-            alternatives,
-        }
+        Prepared { text: u.text.clone(), exact: u.exact, words: required_words(&u.text), alternatives }
     }
 
-    fn build_query(
-        &self,
-        groups: &[Vec<Prepared>],
-        parsed: &Parsed,
-        single: bool,
-    ) -> Box<dyn Query> {
+    /// An English or pinyin query: the words of each run of plain units are read as phrases
+    /// (`air quality` is one phrase of the glossary), each phrase a required group that
+    /// matches the English text or any of its Chinese terms. Quoted text and `OR` groups
+    /// keep their own shape.
+    fn prepare_english(&self, parsed: &Parsed) -> Vec<Vec<Prepared>> {
+        let mut out: Vec<Vec<Prepared>> = Vec::new();
+        let mut run: Vec<String> = Vec::new();
+        let flush = |run: &mut Vec<String>, out: &mut Vec<Vec<Prepared>>| {
+            if run.is_empty() {
+                return;
+            }
+            let words = bilingual::normalize_words(&run.join(" "));
+            for span in self.translator.translate(&words) {
+                if span.chinese.is_empty() && bilingual::STOP.contains(&span.english.as_str()) {
+                    continue;
+                }
+                out.push(vec![self.english_unit(&span.english, false, span.chinese)]);
+            }
+            run.clear();
+        };
+        for g in &parsed.groups {
+            if g.len() == 1 && !g[0].exact {
+                run.push(g[0].text.clone());
+                continue;
+            }
+            flush(&mut run, &mut out);
+            out.push(
+                g.iter()
+                    .map(|u| {
+                        let chinese = if u.exact {
+                            vec![]
+                        } else {
+                            self.translator.translate(&bilingual::normalize_words(&u.text)).into_iter().flat_map(|s| s.chinese).collect()
+                        };
+                        self.english_unit(&u.text, u.exact, chinese)
+                    })
+                    .collect(),
+            );
+        }
+        flush(&mut run, &mut out);
+        out
+    }
+
+    fn english_unit(&self, text: &str, exact: bool, chinese: Vec<(String, f32, bilingual::Source)>) -> Prepared {
+        let mut alternatives = vec![Alt { text: text.to_string(), en: true, weight: 1.0, source: "typed" }];
+        // The Latin word itself in Chinese text (GDP, 5G, RCEP) as typed.
+        if !text.contains(' ') {
+            alternatives.push(Alt { text: normalize(text), en: false, weight: 1.0, source: "typed" });
+        }
+        for (zh, w, src) in chinese {
+            if !alternatives.iter().any(|a| !a.en && a.text == zh) {
+                alternatives.push(Alt { text: zh, en: false, weight: w, source: source_name(src) });
+            }
+        }
+        let words = plansearch_analysis::tokenizer::english_terms(text).into_iter().map(|(t, _, _)| t).collect();
+        Prepared { text: text.to_string(), exact, words, alternatives }
+    }
+
+    fn build_query(&self, groups: &[Vec<Prepared>], parsed: &Parsed, single: bool) -> Box<dyn Query> {
         let f = self.fields();
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for group in groups {
             let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for p in group {
-                for (alt, weight) in &p.alternatives {
-                    if let Some(q) = gram_phrase_query(f.grams, alt) {
-                        alts.push((
-                            Occur::Should,
-                            Box::new(ConstScoreQuery::new(q, EXACT * weight)),
-                        ));
+                for alt in &p.alternatives {
+                    let weight = alt.weight;
+                    if alt.en {
+                        let terms: Vec<String> = plansearch_analysis::tokenizer::english_terms(&alt.text).into_iter().map(|(t, _, _)| t).collect();
+                        if terms.is_empty() {
+                            continue;
+                        }
+                        let phrase: Box<dyn Query> = if terms.len() == 1 {
+                            term_query(f.en, &terms[0])
+                        } else {
+                            Box::new(PhraseQuery::new(terms.iter().map(|t| Term::from_field_text(f.en, t)).collect()))
+                        };
+                        alts.push((Occur::Should, Box::new(ConstScoreQuery::new(phrase, EXACT * weight))));
+                        if !p.exact && terms.len() > 1 {
+                            let all: Vec<(Occur, Box<dyn Query>)> = terms.iter().map(|t| (Occur::Must, term_query(f.en, t))).collect();
+                            alts.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(all)), ALL_WORDS * weight))));
+                            if single {
+                                for t in &terms {
+                                    alts.push((Occur::Should, Box::new(ConstScoreQuery::new(term_query(f.en, t), 1.0))));
+                                }
+                            }
+                        }
+                        continue;
+                    }
+                    if let Some(q) = gram_phrase_query(f.grams, &alt.text) {
+                        alts.push((Occur::Should, Box::new(ConstScoreQuery::new(q, EXACT * weight))));
                     }
                     if p.exact {
                         continue;
                     }
-                    let words = required_words(alt);
+                    let words = required_words(&alt.text);
                     if !words.is_empty() {
-                        let all: Vec<(Occur, Box<dyn Query>)> = words
-                            .iter()
-                            .map(|w| (Occur::Must, term_query(f.words, w)))
-                            .collect();
-                        alts.push((
-                            Occur::Should,
-                            Box::new(ConstScoreQuery::new(
-                                Box::new(BooleanQuery::new(all)),
-                                ALL_WORDS * weight,
-                            )),
-                        ));
+                        let all: Vec<(Occur, Box<dyn Query>)> = words.iter().map(|w| (Occur::Must, term_query(f.words, w))).collect();
+                        alts.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(all)), ALL_WORDS * weight))));
                     }
-                    if single {
+                    if single && alt.source == "typed" {
                         // Partial matches, for a one-word query only: any word, scored below.
-                        for w in ranking_words(alt) {
-                            alts.push((
-                                Occur::Should,
-                                Box::new(ConstScoreQuery::new(term_query(f.words, &w), 1.0)),
-                            ));
+                        for w in ranking_words(&alt.text) {
+                            alts.push((Occur::Should, Box::new(ConstScoreQuery::new(term_query(f.words, &w), 1.0))));
                         }
                     }
                 }
@@ -380,12 +477,18 @@ impl Engine {
             }
             // BM25 within tiers, titles weighing more.
             for p in group.iter().filter(|p| !p.exact) {
-                for w in ranking_words(&p.text) {
-                    must.push((Occur::Should, term_query(f.words, &w)));
-                    must.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(term_query(f.heading, &w), TITLE_BOOST)),
-                    ));
+                for alt in p.alternatives.iter().filter(|a| a.source == "typed") {
+                    if alt.en {
+                        for (t, _, _) in plansearch_analysis::tokenizer::english_terms(&alt.text) {
+                            must.push((Occur::Should, term_query(f.en, &t)));
+                            must.push((Occur::Should, Box::new(BoostQuery::new(term_query(f.heading_en, &t), TITLE_BOOST))));
+                        }
+                    } else {
+                        for w in ranking_words(&alt.text) {
+                            must.push((Occur::Should, term_query(f.words, &w)));
+                            must.push((Occur::Should, Box::new(BoostQuery::new(term_query(f.heading, &w), TITLE_BOOST))));
+                        }
+                    }
                 }
             }
         }
@@ -393,72 +496,39 @@ impl Engine {
             if let Some(q) = gram_phrase_query(f.grams, &u.text) {
                 must.push((Occur::MustNot, q));
             }
+            let terms: Vec<Term> =
+                plansearch_analysis::tokenizer::english_terms(&u.text).into_iter().map(|(t, _, _)| Term::from_field_text(f.en, &t)).collect();
+            match terms.len() {
+                0 => {}
+                1 => must.push((Occur::MustNot, Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::Basic)))),
+                _ => must.push((Occur::MustNot, Box::new(PhraseQuery::new(terms)))),
+            }
         }
         let fl = &parsed.filters;
         if let Some(d) = &fl.doc {
-            must.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.doc, d),
-                    IndexRecordOption::Basic,
-                )),
-            ));
+            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.doc, d), IndexRecordOption::Basic))));
         }
         if let Some(c) = fl.chapter {
-            must.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_u64(f.chapter, c as u64),
-                    IndexRecordOption::Basic,
-                )),
-            ));
+            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_u64(f.chapter, c as u64), IndexRecordOption::Basic))));
         }
         if let Some(s) = &fl.section {
-            must.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.section, s),
-                    IndexRecordOption::Basic,
-                )),
-            ));
+            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.section, s), IndexRecordOption::Basic))));
         }
         if let Some(p) = &fl.panel {
-            must.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.panel, p),
-                    IndexRecordOption::Basic,
-                )),
-            ));
+            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.panel, p), IndexRecordOption::Basic))));
         }
         if let Some(k) = &fl.kind {
-            must.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.kind, k),
-                    IndexRecordOption::Basic,
-                )),
-            ));
+            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.kind, k), IndexRecordOption::Basic))));
         }
         if let Some(c) = &fl.company {
-            must.push((
-                Occur::Must,
-                gram_phrase_query(f.company, &normalize(c)).unwrap_or_else(|| Box::new(EmptyQuery)),
-            ));
+            must.push((Occur::Must, gram_phrase_query(f.company, &normalize(c)).unwrap_or_else(|| Box::new(EmptyQuery))));
         }
         Box::new(BooleanQuery::new(must))
     }
 
-    fn passage(
-        &self,
-        searcher: &tantivy::Searcher,
-        addr: DocAddress,
-    ) -> Result<Passage, SearchError> {
+    fn passage(&self, searcher: &tantivy::Searcher, addr: DocAddress) -> Result<Passage, SearchError> {
         let doc: TantivyDocument = searcher.doc(addr)?;
-        let json = doc
-            .get_first(self.fields().json)
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| SearchError::Stored("no json".into()))?;
+        let json = doc.get_first(self.fields().json).and_then(|v| v.as_str()).ok_or_else(|| SearchError::Stored("no json".into()))?;
         serde_json::from_str(json).map_err(|e| SearchError::Stored(e.to_string()))
     }
 
@@ -472,16 +542,9 @@ impl Engine {
         self.by_term(self.fields().seq, &plansearch_index::seq_key(doc, order))
     }
 
-    fn by_term(
-        &self,
-        field: tantivy::schema::Field,
-        value: &str,
-    ) -> Result<Option<Passage>, SearchError> {
+    fn by_term(&self, field: tantivy::schema::Field, value: &str) -> Result<Option<Passage>, SearchError> {
         let searcher = self.index.reader.searcher();
-        let q = TermQuery::new(
-            Term::from_field_text(field, value),
-            IndexRecordOption::Basic,
-        );
+        let q = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
         let top = searcher.search(&q, &TopDocs::with_limit(1))?;
         match top.first() {
             Some((_, addr)) => Ok(Some(self.passage(&searcher, *addr)?)),
@@ -492,10 +555,7 @@ impl Engine {
     /// Every passage of a document in reading order.
     pub fn all(&self, doc: &str) -> Result<Vec<Passage>, SearchError> {
         let searcher = self.index.reader.searcher();
-        let q = TermQuery::new(
-            Term::from_field_text(self.fields().doc, doc),
-            IndexRecordOption::Basic,
-        );
+        let q = TermQuery::new(Term::from_field_text(self.fields().doc, doc), IndexRecordOption::Basic);
         let n = searcher.search(&q, &Count)?;
         let mut out = Vec::with_capacity(n);
         for (_, addr) in searcher.search(&q, &TopDocs::with_limit(n.max(1)))? {
@@ -521,27 +581,16 @@ fn merge_filters(parsed: &mut Parsed, extra: &Filters) {
 }
 
 fn term_query(field: tantivy::schema::Field, word: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, word),
-        IndexRecordOption::WithFreqs,
-    ))
+    Box::new(TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs))
 }
 
 /// The exact text of a unit as a phrase of grams (a single term when it is one gram).
 fn gram_phrase_query(field: tantivy::schema::Field, normalized: &str) -> Option<Box<dyn Query>> {
     let terms = plansearch_analysis::gram_phrase(normalized)?;
     if terms.len() == 1 {
-        return Some(Box::new(TermQuery::new(
-            Term::from_field_text(field, &terms[0].1),
-            IndexRecordOption::Basic,
-        )));
+        return Some(Box::new(TermQuery::new(Term::from_field_text(field, &terms[0].1), IndexRecordOption::Basic)));
     }
-    Some(Box::new(PhraseQuery::new_with_offset(
-        terms
-            .into_iter()
-            .map(|(pos, t)| (pos, Term::from_field_text(field, &t)))
-            .collect(),
-    )))
+    Some(Box::new(PhraseQuery::new_with_offset(terms.into_iter().map(|(pos, t)| (pos, Term::from_field_text(field, &t))).collect())))
 }
 
 /// The words a unit requires: jieba's default cut (non-overlapping), Latin words whole,
@@ -551,19 +600,10 @@ pub fn required_words(normalized: &str) -> Vec<String> {
     for run in runs(normalized) {
         match run.kind {
             RunKind::Latin => words.push(run.text.to_string()),
-            RunKind::Han => words.extend(
-                jieba()
-                    .cut(run.text, true)
-                    .into_iter()
-                    .map(|t| t.word.to_string()),
-            ),
+            RunKind::Han => words.extend(jieba().cut(run.text, true).into_iter().map(|t| t.word.to_string())),
         }
     }
-    let kept: Vec<String> = words
-        .iter()
-        .filter(|w| !plansearch_analysis::is_stop_word(w))
-        .cloned()
-        .collect();
+    let kept: Vec<String> = words.iter().filter(|w| !plansearch_analysis::is_stop_word(w)).cloned().collect();
     let mut out = if kept.is_empty() { words } else { kept };
     out.dedup();
     out
@@ -580,19 +620,29 @@ fn ranking_words(normalized: &str) -> Vec<String> {
     out
 }
 
-/// Does the text hold every quoted unit exactly (whitespace ignored)?
-fn verify_exact(text: &str, groups: &[Vec<Prepared>]) -> bool {
-    let hay: Vec<char> = normalize(text).chars().collect();
+/// Does the passage hold every quoted unit exactly (whitespace ignored), in its Chinese
+/// or its English?
+fn verify_exact(p: &Passage, groups: &[Vec<Prepared>]) -> bool {
+    let hay: Vec<char> = normalize(&p.text).chars().collect();
+    let hay_en: Vec<char> = p.text_en.as_deref().map(normalize).unwrap_or_default().chars().collect();
     groups.iter().all(|g| {
-        g.iter().any(|p| {
-            if p.exact {
-                !highlight::find_all_ignoring_space(&hay, &p.text.chars().collect::<Vec<_>>())
-                    .is_empty()
+        g.iter().any(|u| {
+            if u.exact {
+                let needle: Vec<char> = u.text.chars().collect();
+                !highlight::find_all_ignoring_space(&hay, &needle).is_empty() || !highlight::find_all_ignoring_space(&hay_en, &needle).is_empty()
             } else {
                 true
             }
         })
     })
+}
+
+fn source_name(s: bilingual::Source) -> &'static str {
+    match s {
+        bilingual::Source::Glossary => "glossary",
+        bilingual::Source::Pinyin => "pinyin",
+        bilingual::Source::Dictionary => "dictionary",
+    }
 }
 
 /// Highlights: every occurrence of a unit (or an expansion) as typed; where a unit does not
@@ -620,33 +670,50 @@ pub fn highlight_spans(text: &str, units: &[(String, Vec<String>)]) -> (Vec<(usi
     (highlight::merge(spans), tier)
 }
 
-fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>]) -> Hit {
-    // For each group, the alternative that occurs (the first one, else all words).
+fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>], translator: &Translator) -> Hit {
+    // Chinese: for each group, the Chinese alternative that occurs (else the typed words).
     let hay = normalize(&p.text);
-    let units: Vec<(String, Vec<String>)> = groups
-        .iter()
-        .map(|g| {
-            let present: Option<&String> = g
-                .iter()
-                .flat_map(|u| u.alternatives.iter().map(|(a, _)| a))
-                .find(|a| hay.contains(String::as_str(a)));
-            match present {
-                Some(a) => (a.clone(), required_words(a)),
-                None => {
-                    let u = &g[0];
-                    (u.text.clone(), ranking_words(&u.text))
+    let mut zh_units: Vec<(String, Vec<String>)> = Vec::new();
+    let mut en_phrases: Vec<String> = Vec::new();
+    let mut tier = 3u8;
+    for g in groups {
+        let present: Option<&Alt> = g.iter().flat_map(|u| u.alternatives.iter()).find(|a| !a.en && hay.contains(a.text.as_str()));
+        let typed_en: Vec<&Alt> = g.iter().flat_map(|u| u.alternatives.iter()).filter(|a| a.en).collect();
+        en_phrases.extend(typed_en.iter().map(|a| a.text.clone()));
+        match present {
+            Some(a) => {
+                zh_units.push((a.text.clone(), required_words(&a.text)));
+                en_phrases.extend(translator.english_of(&a.text).map(str::to_string));
+            }
+            None => {
+                let typed = g.iter().flat_map(|u| u.alternatives.iter()).find(|a| !a.en && a.source == "typed");
+                if let Some(a) = typed {
+                    zh_units.push((a.text.clone(), ranking_words(&a.text)));
+                }
+                if typed_en.is_empty() {
+                    tier = tier.min(2);
                 }
             }
-        })
-        .collect();
-    let (highlights, tier) = highlight_spans(&p.text, &units);
+        }
+    }
+    let (highlights, zh_tier) = highlight_spans(&p.text, &zh_units);
+    let highlights_en = p.text_en.as_deref().map(|en| english_spans(en, &en_phrases)).unwrap_or_default();
+    let tier = if highlights.is_empty() && !highlights_en.is_empty() {
+        tier.min(3)
+    } else {
+        tier.min(zh_tier.max(if highlights_en.is_empty() { 1 } else { 2 }))
+    };
     let snip = highlight::snippet(&p.text, &highlights, SNIPPET_CHARS);
-    let snippet: String = p
-        .text
-        .chars()
-        .skip(snip.start)
-        .take(snip.end - snip.start)
-        .collect();
+    let snippet: String = p.text.chars().skip(snip.start).take(snip.end - snip.start).collect();
+    let (snippet_en, snippet_en_highlights, snippet_en_html) = match &p.text_en {
+        Some(en) => {
+            let s = highlight::snippet(en, &highlights_en, SNIPPET_CHARS * 2);
+            let text: String = en.chars().skip(s.start).take(s.end - s.start).collect();
+            let html = highlight::to_html(&text, &s.spans);
+            (Some(text), s.spans, Some(html))
+        }
+        None => (None, vec![], None),
+    };
     Hit {
         id: p.id.clone(),
         doc: p.doc.clone(),
@@ -660,12 +727,39 @@ fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>]) -> Hit {
         snippet,
         snippet_highlights: snip.spans,
         snippet_start: snip.start,
+        snippet_en,
+        highlights_en,
+        snippet_en_highlights,
+        snippet_en_html,
         highlights,
         cells: p.cells,
         text: p.text,
+        text_en: p.text_en,
         score,
         tier,
     }
+}
+
+/// Highlights in English text: every word whose stem is a stem of the phrases, with the
+/// spaces between two highlighted words joined into one span (`air quality`).
+pub fn english_spans(text: &str, phrases: &[String]) -> Vec<(usize, usize)> {
+    let stems: std::collections::HashSet<String> =
+        phrases.iter().flat_map(|p| plansearch_analysis::tokenizer::english_terms(p)).map(|(t, _, _)| t).collect();
+    if stems.is_empty() {
+        return vec![];
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for (t, s, e) in plansearch_analysis::tokenizer::english_terms(text) {
+        if !stems.contains(&t) {
+            continue;
+        }
+        match spans.last_mut() {
+            Some(last) if chars[last.1..s].iter().all(|c| c.is_whitespace() || *c == '-') => last.1 = e,
+            _ => spans.push((s, e)),
+        }
+    }
+    spans
 }
 
 /// `第四章 聚力实体经济… › 第一节 大力发展先进制造业 › 专栏 4-1 汽车…`, with "title not in
@@ -674,30 +768,14 @@ pub fn breadcrumb(p: &Passage) -> String {
     const MISSING: &str = "（标题缺失 title not in source）";
     let mut parts = Vec::new();
     if let Some(c) = &p.chapter {
-        parts.push(format!(
-            "{} {}",
-            c.label(),
-            c.title.as_deref().unwrap_or(MISSING)
-        ));
+        parts.push(format!("{} {}", c.label(), c.title.as_deref().unwrap_or(MISSING)));
     }
     if let Some(s) = &p.section {
-        parts.push(format!(
-            "{} {}",
-            s.label(),
-            s.title.as_deref().unwrap_or(MISSING)
-        ));
+        parts.push(format!("{} {}", s.label(), s.title.as_deref().unwrap_or(MISSING)));
     }
     if let Some(pr) = &p.panel {
-        let title = if pr.title.is_empty() {
-            MISSING
-        } else {
-            pr.title.as_str()
-        };
-        parts.push(if pr.numbered {
-            format!("专栏 {} {}", pr.id, title)
-        } else {
-            format!("专栏 {title}")
-        });
+        let title = if pr.title.is_empty() { MISSING } else { pr.title.as_str() };
+        parts.push(if pr.numbered { format!("专栏 {} {}", pr.id, title) } else { format!("专栏 {title}") });
     }
     parts.join(" › ")
 }
@@ -714,11 +792,7 @@ impl FacetCounts {
         let seg = searcher.segment_reader(addr.segment_ord);
         let ff = seg.fast_fields();
         let (d, c, p) = (ff.u64("doc_no")?, ff.u64("chapter")?, ff.u64("panel_no")?);
-        self.add(
-            d.first(addr.doc_id).unwrap_or(0),
-            c.first(addr.doc_id).unwrap_or(0),
-            p.first(addr.doc_id).unwrap_or(0),
-        );
+        self.add(d.first(addr.doc_id).unwrap_or(0), c.first(addr.doc_id).unwrap_or(0), p.first(addr.doc_id).unwrap_or(0));
         Ok(())
     }
 
@@ -748,14 +822,7 @@ impl FacetCounts {
             })
             .collect();
         chapters.sort_by(|a, b| {
-            (
-                meta.documents.iter().position(|d| d.slug == a.doc),
-                a.number,
-            )
-                .cmp(&(
-                    meta.documents.iter().position(|d| d.slug == b.doc),
-                    b.number,
-                ))
+            (meta.documents.iter().position(|d| d.slug == a.doc), a.number).cmp(&(meta.documents.iter().position(|d| d.slug == b.doc), b.number))
         });
         let mut panels: Vec<(u64, PanelFacet)> = self
             .panels
@@ -764,22 +831,12 @@ impl FacetCounts {
                 let m = meta.panels.get(n as usize - 1)?;
                 Some((
                     n,
-                    PanelFacet {
-                        doc: m.doc.clone(),
-                        id: m.id.clone(),
-                        title: m.title.clone(),
-                        numbered: m.numbered,
-                        chapter: m.chapter,
-                        count,
-                    },
+                    PanelFacet { doc: m.doc.clone(), id: m.id.clone(), title: m.title.clone(), numbered: m.numbered, chapter: m.chapter, count },
                 ))
             })
             .collect();
         panels.sort_by_key(|(n, _)| *n);
-        Facets {
-            chapters,
-            panels: panels.into_iter().map(|(_, p)| p).collect(),
-        }
+        Facets { chapters, panels: panels.into_iter().map(|(_, p)| p).collect() }
     }
 
     fn merge(&mut self, other: FacetCounts) {
@@ -808,12 +865,7 @@ impl Collector for FacetCollector {
 
     fn for_segment(&self, _ord: u32, reader: &SegmentReader) -> tantivy::Result<FacetSegment> {
         let ff = reader.fast_fields();
-        Ok(FacetSegment {
-            doc_no: ff.u64("doc_no")?,
-            chapter: ff.u64("chapter")?,
-            panel_no: ff.u64("panel_no")?,
-            counts: FacetCounts::default(),
-        })
+        Ok(FacetSegment { doc_no: ff.u64("doc_no")?, chapter: ff.u64("chapter")?, panel_no: ff.u64("panel_no")?, counts: FacetCounts::default() })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -833,11 +885,7 @@ impl SegmentCollector for FacetSegment {
     type Fruit = FacetCounts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let (d, c, p) = (
-            self.doc_no.first(doc).unwrap_or(0),
-            self.chapter.first(doc).unwrap_or(0),
-            self.panel_no.first(doc).unwrap_or(0),
-        );
+        let (d, c, p) = (self.doc_no.first(doc).unwrap_or(0), self.chapter.first(doc).unwrap_or(0), self.panel_no.first(doc).unwrap_or(0));
         self.counts.add(d, c, p);
     }
 

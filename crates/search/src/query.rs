@@ -46,44 +46,30 @@ impl Filters {
         }
         match name {
             "chapter" => {
-                let n = parse_chapter(value).ok_or_else(|| {
-                    format!("chapter:{value} is not a chapter number (1, 2, … or 第四章)")
-                })?;
+                let n = parse_chapter(value).ok_or_else(|| format!("chapter:{value} is not a chapter number (1, 2, … or 第四章)"))?;
                 self.chapter = Some(n);
             }
             "section" => {
-                let ok = value
-                    .split_once('.')
-                    .is_some_and(|(a, b)| a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok());
+                let ok = value.split_once('.').is_some_and(|(a, b)| a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok());
                 if !ok {
-                    return Err(format!(
-                        "section:{value} is not a section number such as 4.1"
-                    ));
+                    return Err(format!("section:{value} is not a section number such as 4.1"));
                 }
                 self.section = Some(value.to_string());
             }
             "panel" => {
                 let v = value.trim_start_matches("专栏").trim();
-                if v.is_empty()
-                    || v.chars().count() > 20
-                    || !v
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-                {
+                if v.is_empty() || v.chars().count() > 20 || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
                     return Err(format!("panel:{value} is not a panel number such as 4-1"));
                 }
                 self.panel = Some(v.to_string());
             }
             "kind" => {
-                let k = PassageKind::parse(&value.to_ascii_lowercase()).ok_or_else(|| format!("kind:{value} is not one of heading, paragraph, panel_item, table, indicator, note"))?;
+                let k = PassageKind::parse(&value.to_ascii_lowercase())
+                    .ok_or_else(|| format!("kind:{value} is not one of heading, paragraph, panel_item, table, indicator, note"))?;
                 self.kind = Some(k.as_str().to_string());
             }
             "doc" => {
-                if value.chars().count() > 64
-                    || !value
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-                {
+                if value.chars().count() > 64 || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
                     return Err(format!("doc:{value} is not a document name"));
                 }
                 self.doc = Some(value.to_string());
@@ -145,14 +131,9 @@ enum Tok {
 /// Parse a query. Never fails: see the module docs.
 pub fn parse(input: &str) -> Parsed {
     let mut p = Parsed::default();
-    let chars: Vec<char> = input
-        .chars()
-        .filter(|c| !c.is_control() || c.is_whitespace())
-        .take(MAX_QUERY_CHARS * 2)
-        .collect();
+    let chars: Vec<char> = input.chars().filter(|c| !c.is_control() || c.is_whitespace()).take(MAX_QUERY_CHARS * 2).collect();
     if chars.len() < input.chars().count() {
-        p.notes
-            .push("control characters or text past the length limit were ignored".into());
+        p.notes.push("control characters or text past the length limit were ignored".into());
     }
 
     // Lex: quoted runs, words, OR.
@@ -173,25 +154,18 @@ pub fn parse(input: &str) -> Parsed {
                 '「' => '」',
                 other => other,
             };
-            if let Some(len) = chars[start + 1..]
-                .iter()
-                .position(|&d| d == close || d == '"' || d == '＂')
-            {
+            if let Some(len) = chars[start + 1..].iter().position(|&d| d == close || d == '"' || d == '＂') {
                 let text: String = chars[start + 1..start + 1 + len].iter().collect();
                 toks.push((negated, Tok::Quoted(text)));
                 i = start + len + 2;
                 continue;
             }
-            p.notes
-                .push(format!("the quote mark {q} has no partner: it was ignored"));
+            p.notes.push(format!("the quote mark {q} has no partner: it was ignored"));
             i = start + 1;
             continue;
         }
         let mut j = start;
-        while j < chars.len()
-            && !chars[j].is_whitespace()
-            && !matches!(chars[j], '"' | '“' | '”' | '「' | '＂')
-        {
+        while j < chars.len() && !chars[j].is_whitespace() && !matches!(chars[j], '"' | '“' | '”' | '「' | '＂') {
             j += 1;
         }
         let word: String = chars[start..j].iter().collect();
@@ -223,8 +197,7 @@ pub fn parse(input: &str) -> Parsed {
         let unit = match tok {
             Tok::Or => {
                 if p.groups.is_empty() || pending_or {
-                    p.notes
-                        .push("OR needs a word on both sides: it was ignored".into());
+                    p.notes.push("OR needs a word on both sides: it was ignored".into());
                 } else {
                     pending_or = true;
                 }
@@ -249,21 +222,14 @@ pub fn parse(input: &str) -> Parsed {
                                 continue;
                             }
                         }
-                    } else if !name.is_empty()
-                        && name.chars().all(|c| c.is_ascii_alphabetic())
-                        && !value.is_empty()
-                    {
-                        p.notes.push(format!(
-                            "{name}: is not a filter ({}): searched as text",
-                            FILTER_NAMES.join(", ")
-                        ));
+                    } else if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphabetic()) && !value.is_empty() {
+                        p.notes.push(format!("{name}: is not a filter ({}): searched as text", FILTER_NAMES.join(", ")));
                     }
                 }
                 let text = normalize(&word);
                 // A word of punctuation alone searches nothing.
                 if !text.chars().any(|c| c.is_alphanumeric()) {
-                    p.notes
-                        .push(format!("{word} has no letters or characters: ignored"));
+                    p.notes.push(format!("{word} has no letters or characters: ignored"));
                     continue;
                 }
                 Unit { text, exact: false }
@@ -271,30 +237,24 @@ pub fn parse(input: &str) -> Parsed {
         };
         if negated {
             if pending_or {
-                p.notes
-                    .push("OR before an excluded word was ignored".into());
+                p.notes.push("OR before an excluded word was ignored".into());
                 pending_or = false;
             }
             p.exclude.push(unit);
             continue;
         }
         if pending_or {
-            p.groups
-                .last_mut()
-                .expect("an OR follows a group")
-                .push(unit);
+            p.groups.last_mut().expect("an OR follows a group").push(unit);
             pending_or = false;
         } else {
             p.groups.push(vec![unit]);
         }
     }
     if pending_or {
-        p.notes
-            .push("OR at the end of the query was ignored".into());
+        p.notes.push("OR at the end of the query was ignored".into());
     }
     if p.groups.is_empty() && !p.exclude.is_empty() {
-        p.notes
-            .push("a query of only excluded words finds nothing: add a word to search for".into());
+        p.notes.push("a query of only excluded words finds nothing: add a word to search for".into());
     }
     p
 }
@@ -308,11 +268,7 @@ pub fn display(p: &Parsed) -> String {
             u.text.clone()
         }
     };
-    let mut parts: Vec<String> = p
-        .groups
-        .iter()
-        .map(|g| g.iter().map(unit).collect::<Vec<_>>().join(" OR "))
-        .collect();
+    let mut parts: Vec<String> = p.groups.iter().map(|g| g.iter().map(unit).collect::<Vec<_>>().join(" OR ")).collect();
     parts.extend(p.exclude.iter().map(|u| format!("-{}", unit(u))));
     let f = &p.filters;
     parts.extend(f.doc.as_ref().map(|v| format!("doc:{v}")));
@@ -329,42 +285,21 @@ mod tests {
     use super::*;
 
     fn words(p: &Parsed) -> Vec<Vec<(&str, bool)>> {
-        p.groups
-            .iter()
-            .map(|g| g.iter().map(|u| (u.text.as_str(), u.exact)).collect())
-            .collect()
+        p.groups.iter().map(|g| g.iter().map(|u| (u.text.as_str(), u.exact)).collect()).collect()
     }
 
     #[test]
     fn spaces_or_and_minus() {
         let p = parse("乡村振兴 莲藕 OR 藕带 -养殖");
-        assert_eq!(
-            words(&p),
-            vec![
-                vec![("乡村振兴", false)],
-                vec![("莲藕", false), ("藕带", false)]
-            ]
-        );
-        assert_eq!(
-            p.exclude,
-            vec![Unit {
-                text: "养殖".into(),
-                exact: false
-            }]
-        );
+        assert_eq!(words(&p), vec![vec![("乡村振兴", false)], vec![("莲藕", false), ("藕带", false)]]);
+        assert_eq!(p.exclude, vec![Unit { text: "养殖".into(), exact: false }]);
         assert!(p.notes.is_empty());
     }
 
     #[test]
     fn quotes_are_exact_in_either_script() {
-        assert_eq!(
-            words(&parse("\"全区粮食播种面积\"")),
-            vec![vec![("全区粮食播种面积", true)]]
-        );
-        assert_eq!(
-            words(&parse("“中法武汉生态示范城”")),
-            vec![vec![("中法武汉生态示范城", true)]]
-        );
+        assert_eq!(words(&parse("\"全区粮食播种面积\"")), vec![vec![("全区粮食播种面积", true)]]);
+        assert_eq!(words(&parse("“中法武汉生态示范城”")), vec![vec![("中法武汉生态示范城", true)]]);
     }
 
     #[test]
@@ -378,31 +313,17 @@ mod tests {
         assert_eq!(words(&p), vec![vec![("莲藕", false)]]);
         let p = parse("chapter:abc 莲藕 foo:bar");
         assert_eq!(p.filters.chapter, None);
-        assert_eq!(
-            words(&p),
-            vec![vec![("莲藕", false)], vec![("foo:bar", false)]]
-        );
+        assert_eq!(words(&p), vec![vec![("莲藕", false)], vec![("foo:bar", false)]]);
         assert_eq!(p.notes.len(), 2, "{:?}", p.notes);
         assert_eq!(parse("chapter:第七章").filters.chapter, Some(7));
     }
 
     #[test]
     fn malformed_syntax_degrades_with_a_note() {
-        for q in [
-            "\"莲藕",
-            "OR 莲藕",
-            "莲藕 OR",
-            "- 莲藕",
-            "莲藕 OR OR 藕",
-            "\"\"",
-            "-",
-        ] {
+        for q in ["\"莲藕", "OR 莲藕", "莲藕 OR", "- 莲藕", "莲藕 OR OR 藕", "\"\"", "-"] {
             let p = parse(q);
             assert!(!p.notes.is_empty(), "{q}: no note");
-            assert!(
-                p.groups.iter().flatten().any(|u| u.text.contains('莲')) || q == "\"\"" || q == "-",
-                "{q}: {p:?}"
-            );
+            assert!(p.groups.iter().flatten().any(|u| u.text.contains('莲')) || q == "\"\"" || q == "-", "{q}: {p:?}");
         }
     }
 

@@ -54,10 +54,7 @@ impl Synonyms {
 
     /// What a normalized unit also searches.
     pub fn expand(&self, unit: &str) -> Vec<String> {
-        self.map
-            .get(unit)
-            .map(|v| v.iter().take(MAX_EXPANSIONS).cloned().collect())
-            .unwrap_or_default()
+        self.map.get(unit).map(|v| v.iter().take(MAX_EXPANSIONS).cloned().collect()).unwrap_or_default()
     }
 
     pub fn len(&self) -> usize {

@@ -15,18 +15,10 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     Json(json!({"status": "ok", "passages": meta.passages, "documents": meta.documents.len(), "built_at_unix": meta.built_at_unix})).into_response()
 }
 
-pub async fn search(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, AppError> {
+pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let params = decode(raw.as_deref())?;
     let sp = SearchParams::from(&params, &state, 10)?;
-    let req = plansearch_search::Request {
-        q: sp.q,
-        limit: sp.limit,
-        offset: sp.offset,
-        filters: sp.filters,
-    };
+    let req = plansearch_search::Request { q: sp.q, limit: sp.limit, offset: sp.offset, filters: sp.filters, lang: sp.lang };
     let res = state.engine.search(&req)?;
     Ok(Json(res).into_response())
 }
@@ -47,12 +39,8 @@ pub struct PassageView {
 
 /// Look a passage up; ids are short (`4.1.3`, `p4-1.r2`), anything else is simply unknown.
 pub fn load_passage(state: &AppState, doc: &str, id: &str) -> Result<PassageView, AppError> {
-    let plausible = |s: &str, max: usize| {
-        !s.is_empty()
-            && s.len() <= max
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-    };
+    let plausible =
+        |s: &str, max: usize| !s.is_empty() && s.len() <= max && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
     let missing = || AppError::not_found("unknown_passage", format!("no passage {doc}/{id}"));
     if !plausible(doc, 64) || !plausible(id, 32) {
         return Err(missing());
@@ -84,17 +72,11 @@ pub fn load_passage(state: &AppState, doc: &str, id: &str) -> Result<PassageView
     })
 }
 
-pub async fn passage(
-    State(state): State<AppState>,
-    Path((doc, id)): Path<(String, String)>,
-) -> Result<Response, AppError> {
+pub async fn passage(State(state): State<AppState>, Path((doc, id)): Path<(String, String)>) -> Result<Response, AppError> {
     Ok(Json(load_passage(&state, &doc, &id)?).into_response())
 }
 
-pub async fn passage_default_doc(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
+pub async fn passage_default_doc(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
     let doc = state.outline.default_doc().to_string();
     Ok(Json(load_passage(&state, &doc, &id)?).into_response())
 }
@@ -107,9 +89,5 @@ pub async fn outline(State(state): State<AppState>) -> Response {
 pub const OPENAPI: &str = include_str!("../../../web/openapi.json");
 
 pub async fn openapi() -> Response {
-    (
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        OPENAPI,
-    )
-        .into_response()
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }

@@ -18,21 +18,11 @@ pub struct AppError {
 
 impl AppError {
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> AppError {
-        AppError {
-            status: StatusCode::BAD_REQUEST,
-            code,
-            message: message.into(),
-            html: false,
-        }
+        AppError { status: StatusCode::BAD_REQUEST, code, message: message.into(), html: false }
     }
 
     pub fn not_found(code: &'static str, message: impl Into<String>) -> AppError {
-        AppError {
-            status: StatusCode::NOT_FOUND,
-            code,
-            message: message.into(),
-            html: false,
-        }
+        AppError { status: StatusCode::NOT_FOUND, code, message: message.into(), html: false }
     }
 
     pub fn internal(detail: impl Into<String>) -> AppError {
@@ -67,17 +57,8 @@ impl IntoResponse for AppError {
                 status = self.status.as_u16(),
                 message = plansearch_search::highlight::escape(&self.message)
             );
-            return (
-                self.status,
-                [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                body,
-            )
-                .into_response();
+            return (self.status, [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response();
         }
-        (
-            self.status,
-            Json(json!({"error": {"code": self.code, "message": self.message}})),
-        )
-            .into_response()
+        (self.status, Json(json!({"error": {"code": self.code, "message": self.message}}))).into_response()
     }
 }

@@ -49,21 +49,12 @@ impl AppState {
     /// Build the state: load templates and compute the outline from the index.
     pub fn new(engine: Engine) -> Result<AppState, AppError> {
         let outline = Outline::build(&engine)?;
-        Ok(AppState {
-            engine: Arc::new(engine),
-            outline: Arc::new(outline),
-            templates: Arc::new(templates()),
-        })
+        Ok(AppState { engine: Arc::new(engine), outline: Arc::new(outline), templates: Arc::new(templates()) })
     }
 
     pub(crate) fn render(&self, name: &str, ctx: minijinja::Value) -> Result<Response, AppError> {
-        let tmpl = self
-            .templates
-            .get_template(name)
-            .map_err(|e| AppError::internal(format!("template {name}: {e}")))?;
-        let html = tmpl
-            .render(ctx)
-            .map_err(|e| AppError::internal(format!("template {name}: {e:#}")))?;
+        let tmpl = self.templates.get_template(name).map_err(|e| AppError::internal(format!("template {name}: {e}")))?;
+        let html = tmpl.render(ctx).map_err(|e| AppError::internal(format!("template {name}: {e:#}")))?;
         Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
     }
 }
@@ -78,40 +69,17 @@ fn templates() -> minijinja::Environment<'static> {
 }
 
 const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "base.html",
-        include_str!("../../../web/templates/base.html"),
-    ),
-    (
-        "search.html",
-        include_str!("../../../web/templates/search.html"),
-    ),
-    (
-        "passage.html",
-        include_str!("../../../web/templates/passage.html"),
-    ),
-    (
-        "outline.html",
-        include_str!("../../../web/templates/outline.html"),
-    ),
-    (
-        "error.html",
-        include_str!("../../../web/templates/error.html"),
-    ),
+    ("base.html", include_str!("../../../web/templates/base.html")),
+    ("search.html", include_str!("../../../web/templates/search.html")),
+    ("passage.html", include_str!("../../../web/templates/passage.html")),
+    ("outline.html", include_str!("../../../web/templates/outline.html")),
+    ("error.html", include_str!("../../../web/templates/error.html")),
 ];
 
 /// The static files, compiled in from `web/static`: name, content type, bytes.
 const STATIC: &[(&str, &str, &[u8])] = &[
-    (
-        "style.css",
-        "text/css; charset=utf-8",
-        include_bytes!("../../../web/static/style.css"),
-    ),
-    (
-        "app.js",
-        "text/javascript; charset=utf-8",
-        include_bytes!("../../../web/static/app.js"),
-    ),
+    ("style.css", "text/css; charset=utf-8", include_bytes!("../../../web/static/style.css")),
+    ("app.js", "text/javascript; charset=utf-8", include_bytes!("../../../web/static/app.js")),
 ];
 
 /// The application.
@@ -132,41 +100,18 @@ pub fn app(state: AppState) -> Router {
         .route("/api/openapi.json", get(api::openapi))
         .fallback(not_found)
         .with_state(state)
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(csp),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(TraceLayer::new_for_http())
 }
 
 async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
     match STATIC.iter().find(|(name, _, _)| *name == file) {
-        Some((_, ctype, bytes)) => (
-            [
-                (header::CONTENT_TYPE, *ctype),
-                (header::CACHE_CONTROL, "public, max-age=3600"),
-            ],
-            *bytes,
-        )
-            .into_response(),
-        None => AppError::not_found("static_not_found", format!("no static file {file:?}"))
-            .into_response(),
+        Some((_, ctype, bytes)) => ([(header::CONTENT_TYPE, *ctype), (header::CACHE_CONTROL, "public, max-age=3600")], *bytes).into_response(),
+        None => AppError::not_found("static_not_found", format!("no static file {file:?}")).into_response(),
     }
 }
 
@@ -242,18 +187,11 @@ impl Outline {
     }
 
     pub fn chapter(&self, doc: &str, n: u32) -> Option<&OutlineChapter> {
-        self.documents
-            .iter()
-            .find(|d| d.slug == doc)?
-            .chapters
-            .iter()
-            .find(|c| c.number == n)
+        self.documents.iter().find(|d| d.slug == doc)?.chapters.iter().find(|c| c.number == n)
     }
 
     pub fn default_doc(&self) -> &str {
-        self.documents
-            .first()
-            .map_or("caidian", |d| d.slug.as_str())
+        self.documents.first().map_or("caidian", |d| d.slug.as_str())
     }
 }
 
@@ -298,13 +236,7 @@ fn outline_chapters(passages: &[Passage]) -> Vec<OutlineChapter> {
             };
             let key = (c.number, sec_key, pr.id.clone());
             let at = *panel_index.entry(key).or_insert_with(|| {
-                list.push(OutlinePanel {
-                    id: pr.id.clone(),
-                    numbered: pr.numbered,
-                    title: pr.title.clone(),
-                    first: p.id.clone(),
-                    passages: 0,
-                });
+                list.push(OutlinePanel { id: pr.id.clone(), numbered: pr.numbered, title: pr.title.clone(), first: p.id.clone(), passages: 0 });
                 list.len() - 1
             });
             list[at].passages += 1;

@@ -10,63 +10,25 @@ use crate::params::{decode, SearchParams};
 use crate::{AppError, AppState};
 
 /// Queries a newcomer can click on the empty page.
-const EXAMPLES: &[&str] = &[
-    "乡村振兴",
-    "营商环境",
-    "中德国际产业园",
-    "蔡甸莲藕",
-    "空气质量",
-    "\"全区粮食播种面积\"",
-    "chapter:7 莲藕",
-    "格力",
-    "5G 基站",
-    "养老服务",
-];
+const EXAMPLES: &[&str] =
+    &["乡村振兴", "营商环境", "中德国际产业园", "蔡甸莲藕", "空气质量", "\"全区粮食播种面积\"", "chapter:7 莲藕", "格力", "5G 基站", "养老服务"];
 
 const PAGE_SIZE: usize = 10;
 
-pub async fn search(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, AppError> {
+pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let params = decode(raw.as_deref()).map_err(AppError::html)?;
     let sp = SearchParams::from(&params, &state, PAGE_SIZE).map_err(AppError::html)?;
     let doc = state.outline.default_doc().to_string();
     if sp.q.trim().is_empty() && sp.filters.is_empty() {
-        return state.render(
-            "search.html",
-            context! { examples => EXAMPLES, q => "", outline => &*state.outline },
-        );
+        return state.render("search.html", context! { examples => EXAMPLES, q => "", outline => &*state.outline });
     }
-    let req = Request {
-        q: sp.q.clone(),
-        limit: sp.limit,
-        offset: sp.offset,
-        filters: sp.filters.clone(),
-    };
+    let req = Request { q: sp.q.clone(), limit: sp.limit, offset: sp.offset, filters: sp.filters.clone(), lang: sp.lang };
     let res = state.engine.search(&req)?;
-    let suggestion = if res.total == 0 {
-        suggest(&state, &res)
-    } else {
-        None
-    };
+    let suggestion = if res.total == 0 { suggest(&state, &res) } else { None };
 
     // The hit map: every chapter of the plan, with its count and its share of the largest.
-    let chapters = &state
-        .outline
-        .documents
-        .iter()
-        .find(|d| d.slug == doc)
-        .map(|d| d.chapters.clone())
-        .unwrap_or_default();
-    let max = res
-        .facets
-        .chapters
-        .iter()
-        .map(|c| c.count)
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let chapters = &state.outline.documents.iter().find(|d| d.slug == doc).map(|d| d.chapters.clone()).unwrap_or_default();
+    let max = res.facets.chapters.iter().map(|c| c.count).max().unwrap_or(0).max(1);
     let hitmap: Vec<Value> = chapters
         .iter()
         .map(|c| {
@@ -76,10 +38,7 @@ pub async fn search(
         .collect();
     let hits: Vec<Value> = res.hits.iter().map(|h| context! { hit => h, snippet_html => Value::from_safe_string(h.snippet_html.clone()) }).collect();
     let page = res.offset / res.limit + 1;
-    let pages = res
-        .total
-        .div_ceil(res.limit)
-        .min(plansearch_search::MAX_OFFSET / res.limit + 1);
+    let pages = res.total.div_ceil(res.limit).min(plansearch_search::MAX_OFFSET / res.limit + 1);
     let filter_query = |name: &str, value: &str| -> String {
         let mut parts = vec![format!("q={}", encode(&sp.q))];
         for (k, v) in [
@@ -105,12 +64,7 @@ pub async fn search(
         .iter()
         .map(|c| context! { facet => c, label => format!("第{}章", plansearch_corpus::model::chinese_number(c.number)), href => filter_query("chapter", &c.number.to_string()) })
         .collect();
-    let panel_links: Vec<Value> = res
-        .facets
-        .panels
-        .iter()
-        .map(|p| context! { facet => p, href => filter_query("panel", &p.id) })
-        .collect();
+    let panel_links: Vec<Value> = res.facets.panels.iter().map(|p| context! { facet => p, href => filter_query("panel", &p.id) }).collect();
     let page_link = |n: usize| format!("{}&page={n}", filter_query("", ""));
     state.render(
         "search.html",
@@ -146,58 +100,26 @@ fn suggest(state: &AppState, res: &SearchResponse) -> Option<Value> {
     if words.len() > 1 {
         candidates.push(words.join(" OR "));
     }
-    candidates.extend(
-        i.groups
-            .iter()
-            .flatten()
-            .flat_map(|u| u.words.clone())
-            .filter(|w| w.chars().count() >= 2),
-    );
-    for q in candidates
-        .into_iter()
-        .filter(|q| !q.trim().is_empty() && *q != res.query)
-        .take(8)
-    {
-        let found = state
-            .engine
-            .search(&Request {
-                q: q.clone(),
-                limit: 1,
-                ..Default::default()
-            })
-            .ok()?;
+    candidates.extend(i.groups.iter().flatten().flat_map(|u| u.words.clone()).filter(|w| w.chars().count() >= 2));
+    for q in candidates.into_iter().filter(|q| !q.trim().is_empty() && *q != res.query).take(8) {
+        let found = state.engine.search(&Request { q: q.clone(), limit: 1, ..Default::default() }).ok()?;
         if found.total > 0 {
-            return Some(
-                context! { q => &q, href => format!("/search?q={}", encode(&q)), total => found.total },
-            );
+            return Some(context! { q => &q, href => format!("/search?q={}", encode(&q)), total => found.total });
         }
     }
     None
 }
 
-pub async fn passage(
-    State(state): State<AppState>,
-    Path((doc, id)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, AppError> {
+pub async fn passage(State(state): State<AppState>, Path((doc, id)): Path<(String, String)>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     render_passage(&state, &doc, &id, raw.as_deref())
 }
 
-pub async fn passage_default_doc(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, AppError> {
+pub async fn passage_default_doc(State(state): State<AppState>, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let doc = state.outline.default_doc().to_string();
     render_passage(&state, &doc, &id, raw.as_deref())
 }
 
-fn render_passage(
-    state: &AppState,
-    doc: &str,
-    id: &str,
-    raw: Option<&str>,
-) -> Result<Response, AppError> {
+fn render_passage(state: &AppState, doc: &str, id: &str, raw: Option<&str>) -> Result<Response, AppError> {
     let params = decode(raw).map_err(AppError::html)?;
     let view = load_passage(state, doc, id).map_err(AppError::html)?;
     let q = params.get("q").cloned().unwrap_or_default();
@@ -209,29 +131,16 @@ fn render_passage(
         vec![]
     } else {
         let parsed = plansearch_search::parse(&q);
-        let units: Vec<(String, Vec<String>)> = parsed
-            .groups
-            .iter()
-            .flatten()
-            .map(|u| (u.text.clone(), plansearch_search::required_words(&u.text)))
-            .collect();
+        let units: Vec<(String, Vec<String>)> =
+            parsed.groups.iter().flatten().map(|u| (u.text.clone(), plansearch_search::required_words(&u.text))).collect();
         plansearch_search::highlight_spans(&view.passage.text, &units).0
     };
     let text_html = Value::from_safe_string(highlight::to_html(&view.passage.text, &spans));
-    let mut ctx_doc = state
-        .outline
-        .documents
-        .iter()
-        .find(|d| d.slug == doc)
-        .map(|d| d.title.clone())
-        .unwrap_or_default();
+    let mut ctx_doc = state.outline.documents.iter().find(|d| d.slug == doc).map(|d| d.title.clone()).unwrap_or_default();
     if ctx_doc.is_empty() {
         ctx_doc = doc.to_string();
     }
-    state.render(
-        "passage.html",
-        context! { v => &view, text_html => text_html, q => &q, doc_title => ctx_doc },
-    )
+    state.render("passage.html", context! { v => &view, text_html => text_html, q => &q, doc_title => ctx_doc })
 }
 
 pub async fn outline(State(state): State<AppState>) -> Result<Response, AppError> {
@@ -243,9 +152,7 @@ pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

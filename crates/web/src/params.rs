@@ -13,20 +13,12 @@ pub fn decode(raw: Option<&str>) -> Result<HashMap<String, String>, AppError> {
     let mut out = HashMap::new();
     let Some(raw) = raw else { return Ok(out) };
     if raw.len() > 64 * 1024 {
-        return Err(AppError::bad_request(
-            "query_string_too_long",
-            "the query string is too long",
-        ));
+        return Err(AppError::bad_request("query_string_too_long", "the query string is too long"));
     }
     for pair in raw.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let k = unescape(k)?;
-        let v = unescape(v).map_err(|_| {
-            AppError::bad_request(
-                "bad_encoding",
-                format!("parameter {k:?} is not valid percent-encoded UTF-8"),
-            )
-        })?;
+        let v = unescape(v).map_err(|_| AppError::bad_request("bad_encoding", format!("parameter {k:?} is not valid percent-encoded UTF-8")))?;
         out.insert(k, v);
     }
     Ok(out)
@@ -39,35 +31,27 @@ fn unescape(s: &str) -> Result<String, AppError> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
             match hex {
                 Some(b) => {
                     out.push(b);
                     i += 3;
                 }
-                None => {
-                    return Err(AppError::bad_request(
-                        "bad_encoding",
-                        "a broken percent-escape in the query string",
-                    ))
-                }
+                None => return Err(AppError::bad_request("bad_encoding", "a broken percent-escape in the query string")),
             }
         } else {
             out.push(bytes[i]);
             i += 1;
         }
     }
-    String::from_utf8(out)
-        .map_err(|_| AppError::bad_request("bad_encoding", "the query string is not valid UTF-8"))
+    String::from_utf8(out).map_err(|_| AppError::bad_request("bad_encoding", "the query string is not valid UTF-8"))
 }
 
 /// The search parameters: `q, limit, offset, page, chapter, section, panel, kind, doc`.
 #[derive(Debug, Clone, Default)]
 pub struct SearchParams {
     pub q: String,
+    pub lang: plansearch_search::Lang,
     pub limit: usize,
     pub offset: usize,
     pub filters: Filters,
@@ -76,35 +60,22 @@ pub struct SearchParams {
 fn number(params: &HashMap<String, String>, name: &str) -> Result<Option<usize>, AppError> {
     match params.get(name).map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(v) => v.parse::<usize>().map(Some).map_err(|_| {
-            AppError::bad_request(
-                "bad_parameter",
-                format!("{name} must be a whole number ≥ 0, not {v:?}"),
-            )
-        }),
+        Some(v) => {
+            v.parse::<usize>().map(Some).map_err(|_| AppError::bad_request("bad_parameter", format!("{name} must be a whole number ≥ 0, not {v:?}")))
+        }
     }
 }
 
 impl SearchParams {
-    pub fn from(
-        params: &HashMap<String, String>,
-        state: &AppState,
-        default_limit: usize,
-    ) -> Result<SearchParams, AppError> {
+    pub fn from(params: &HashMap<String, String>, state: &AppState, default_limit: usize) -> Result<SearchParams, AppError> {
         let q = params.get("q").cloned().unwrap_or_default();
         let n = q.chars().count();
         if n > MAX_QUERY_CHARS {
-            return Err(AppError::bad_request(
-                "query_too_long",
-                format!("the query has {n} characters; the limit is {MAX_QUERY_CHARS}"),
-            ));
+            return Err(AppError::bad_request("query_too_long", format!("the query has {n} characters; the limit is {MAX_QUERY_CHARS}")));
         }
         let limit = number(params, "limit")?.unwrap_or(default_limit);
         if limit == 0 {
-            return Err(AppError::bad_request(
-                "bad_parameter",
-                format!("limit must be between 1 and {MAX_LIMIT}"),
-            ));
+            return Err(AppError::bad_request("bad_parameter", format!("limit must be between 1 and {MAX_LIMIT}")));
         }
         let limit = limit.min(MAX_LIMIT);
         let offset = match (number(params, "offset")?, number(params, "page")?) {
@@ -113,10 +84,7 @@ impl SearchParams {
             (None, None) => 0,
         };
         if offset > MAX_OFFSET {
-            return Err(AppError::bad_request(
-                "bad_parameter",
-                format!("offset must be at most {MAX_OFFSET}"),
-            ));
+            return Err(AppError::bad_request("bad_parameter", format!("offset must be at most {MAX_OFFSET}")));
         }
         let mut filters = Filters::default();
         let meta = &state.engine.index.meta;
@@ -124,57 +92,32 @@ impl SearchParams {
             let Some(v) = params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) else {
                 continue;
             };
-            filters
-                .set(name, v)
-                .map_err(|why| AppError::bad_request("bad_parameter", why))?;
+            filters.set(name, v).map_err(|why| AppError::bad_request("bad_parameter", why))?;
         }
-        let doc = filters
-            .doc
-            .clone()
-            .unwrap_or_else(|| state.outline.default_doc().to_string());
+        let doc = filters.doc.clone().unwrap_or_else(|| state.outline.default_doc().to_string());
         if filters.doc.is_some() && !meta.documents.iter().any(|d| d.slug == doc) {
-            return Err(AppError::bad_request(
-                "unknown_document",
-                format!("no document {doc:?}"),
-            ));
+            return Err(AppError::bad_request("unknown_document", format!("no document {doc:?}")));
         }
         if let Some(c) = filters.chapter {
             if state.outline.chapter(&doc, c).is_none() {
-                return Err(AppError::bad_request(
-                    "unknown_chapter",
-                    format!("the plan has no chapter {c}"),
-                ));
+                return Err(AppError::bad_request("unknown_chapter", format!("the plan has no chapter {c}")));
             }
         }
         if let Some(s) = &filters.section {
-            let known = state
-                .outline
-                .documents
-                .iter()
-                .filter(|d| d.slug == doc)
-                .flat_map(|d| &d.chapters)
-                .flat_map(|c| &c.sections)
-                .any(|x| x.number == *s);
+            let known =
+                state.outline.documents.iter().filter(|d| d.slug == doc).flat_map(|d| &d.chapters).flat_map(|c| &c.sections).any(|x| x.number == *s);
             if !known {
-                return Err(AppError::bad_request(
-                    "unknown_section",
-                    format!("the plan has no section {s}"),
-                ));
+                return Err(AppError::bad_request("unknown_section", format!("the plan has no section {s}")));
             }
         }
         if let Some(p) = &filters.panel {
             if !meta.panels.iter().any(|m| m.id == *p) {
-                return Err(AppError::bad_request(
-                    "unknown_panel",
-                    format!("the plan has no panel {p}"),
-                ));
+                return Err(AppError::bad_request("unknown_panel", format!("the plan has no panel {p}")));
             }
         }
-        Ok(SearchParams {
-            q,
-            limit,
-            offset,
-            filters,
-        })
+        let lang_raw = params.get("lang").map(|s| s.trim().to_ascii_lowercase()).unwrap_or_default();
+        let lang = plansearch_search::Lang::parse(&lang_raw)
+            .ok_or_else(|| AppError::bad_request("bad_parameter", format!("lang must be auto, zh or en, not {lang_raw:?}")))?;
+        Ok(SearchParams { q, lang, limit, offset, filters })
     }
 }
