@@ -23,7 +23,7 @@ if ((${#need[@]})); then
     if [[ $(id -u) -ne 0 ]]; then SUDO=(sudo); fi
     export DEBIAN_FRONTEND=noninteractive
     "${SUDO[@]}" apt-get update -q
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
 fi
 chromium --version || true
 chromedriver --version

@@ -12,17 +12,12 @@ use crate::util::{caidian, repo, run_plansearch, temp_copy_of_caidian};
 
 #[test]
 fn ingest_regenerates_the_committed_markdown_exactly() {
-    let converted =
-        plansearch_corpus::convert_dir(&repo().join("corpus/caidian")).expect("convert");
+    let converted = plansearch_corpus::convert_dir(&repo().join("corpus/caidian")).expect("convert");
     let md = markdown::write(&converted.document);
     let committed = std::fs::read_to_string(repo().join("corpus/caidian/plan.zh.md")).unwrap();
     if md != committed {
         let (a, b): (Vec<&str>, Vec<&str>) = (md.lines().collect(), committed.lines().collect());
-        let at = a
-            .iter()
-            .zip(&b)
-            .position(|(x, y)| x != y)
-            .unwrap_or(a.len().min(b.len()));
+        let at = a.iter().zip(&b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
         panic!(
             "plan.zh.md is stale: run `cargo run -- ingest`.\nfirst difference at line {}:\n  regenerated: {:?}\n  committed:   {:?}",
             at + 1,
@@ -37,10 +32,7 @@ fn markdown_reads_back_and_writes_the_same_bytes() {
     let committed = std::fs::read_to_string(repo().join("corpus/caidian/plan.zh.md")).unwrap();
     let doc = markdown::read("caidian", &committed).unwrap();
     assert_eq!(markdown::write(&doc), committed);
-    assert_eq!(
-        markdown::read("caidian", &markdown::write(&doc)).unwrap(),
-        doc
-    );
+    assert_eq!(markdown::read("caidian", &markdown::write(&doc)).unwrap(), doc);
 }
 
 fn count(into: &mut BTreeMap<char, i64>, text: &str, sign: i64) {
@@ -74,18 +66,10 @@ fn document_text(doc: &Document) -> Vec<String> {
     };
     blocks(&doc.front, &mut out);
     for c in &doc.chapters {
-        out.push(format!(
-            "{} {}",
-            c.label(),
-            c.title.clone().unwrap_or_default()
-        ));
+        out.push(format!("{} {}", c.label(), c.title.clone().unwrap_or_default()));
         blocks(&c.blocks, &mut out);
         for s in &c.sections {
-            out.push(format!(
-                "{} {}",
-                s.label(),
-                s.title.clone().unwrap_or_default()
-            ));
+            out.push(format!("{} {}", s.label(), s.title.clone().unwrap_or_default()));
             blocks(&s.blocks, &mut out);
         }
     }
@@ -100,24 +84,11 @@ fn every_chinese_character_digit_and_letter_of_the_source_is_in_the_corpus() {
 
     // expected = source − dropped + added + the numbering of recovered headings.
     let mut expected = BTreeMap::new();
-    count(
-        &mut expected,
-        &strip_bookmarks(
-            &source
-                .lines()
-                .map(strip_bookmarks)
-                .collect::<Vec<_>>()
-                .join("\n"),
-        ),
-        1,
-    );
+    count(&mut expected, &strip_bookmarks(&source.lines().map(strip_bookmarks).collect::<Vec<_>>().join("\n")), 1);
     let exceptions = std::fs::read_to_string(dir.join("exceptions.tsv")).unwrap();
     for line in exceptions.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let cols: Vec<&str> = line.split('\t').collect();
-        assert!(
-            cols.len() >= 4 && !cols[3].trim().is_empty(),
-            "exceptions.tsv needs change, text, line and a reason: {line:?}"
-        );
+        assert!(cols.len() >= 4 && !cols[3].trim().is_empty(), "exceptions.tsv needs change, text, line and a reason: {line:?}");
         match cols[0] {
             "dropped" => count(&mut expected, cols[1], -1),
             "added" => count(&mut expected, cols[1], 1),
@@ -138,33 +109,14 @@ fn every_chinese_character_digit_and_letter_of_the_source_is_in_the_corpus() {
         count(&mut actual, &t, 1);
     }
     let mut report = String::new();
-    for c in expected
-        .keys()
-        .chain(actual.keys())
-        .collect::<std::collections::BTreeSet<_>>()
-    {
-        let (e, a) = (
-            expected.get(c).copied().unwrap_or(0),
-            actual.get(c).copied().unwrap_or(0),
-        );
+    for c in expected.keys().chain(actual.keys()).collect::<std::collections::BTreeSet<_>>() {
+        let (e, a) = (expected.get(c).copied().unwrap_or(0), actual.get(c).copied().unwrap_or(0));
         if e != a {
-            let lines: Vec<String> = source
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| l.contains(*c))
-                .take(5)
-                .map(|(n, _)| (n + 1).to_string())
-                .collect();
-            report.push_str(&format!(
-                "  {c:?}: source {e}, corpus {a} (source lines {})\n",
-                lines.join(", ")
-            ));
+            let lines: Vec<String> = source.lines().enumerate().filter(|(_, l)| l.contains(*c)).take(5).map(|(n, _)| (n + 1).to_string()).collect();
+            report.push_str(&format!("  {c:?}: source {e}, corpus {a} (source lines {})\n", lines.join(", ")));
         }
     }
-    assert!(
-        report.is_empty(),
-        "counted characters differ between source and corpus:\n{report}"
-    );
+    assert!(report.is_empty(), "counted characters differ between source and corpus:\n{report}");
 }
 
 #[test]
@@ -174,21 +126,10 @@ fn the_plan_has_fifteen_chapters_in_order_with_sections_in_order() {
     assert_eq!(numbers, (1..=15).collect::<Vec<_>>());
     for c in &doc.chapters {
         let sections: Vec<u32> = c.sections.iter().map(|s| s.number).collect();
-        assert_eq!(
-            sections,
-            (1..=sections.len() as u32).collect::<Vec<_>>(),
-            "chapter {}",
-            c.number
-        );
-        assert!(
-            !c.sections.is_empty(),
-            "chapter {} has no sections",
-            c.number
-        );
+        assert_eq!(sections, (1..=sections.len() as u32).collect::<Vec<_>>(), "chapter {}", c.number);
+        assert!(!c.sections.is_empty(), "chapter {} has no sections", c.number);
     }
-    assert!(doc
-        .title
-        .starts_with("蔡甸区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要"));
+    assert!(doc.title.starts_with("蔡甸区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要"));
 }
 
 #[test]
@@ -196,46 +137,22 @@ fn headings_missing_from_the_source_are_inferred_without_titles() {
     let doc = caidian();
     for n in [5, 7, 8, 10, 11] {
         let c = &doc.chapters[n - 1];
-        assert!(
-            c.inferred && c.title.is_none(),
-            "chapter {n} should be inferred with no title: {:?}",
-            c.title
-        );
+        assert!(c.inferred && c.title.is_none(), "chapter {n} should be inferred with no title: {:?}", c.title);
     }
-    for c in doc
-        .chapters
-        .iter()
-        .filter(|c| ![5, 7, 8, 10, 11].contains(&c.number))
-    {
-        assert!(
-            !c.inferred && c.title.is_some(),
-            "chapter {} is printed in the source",
-            c.number
-        );
+    for c in doc.chapters.iter().filter(|c| ![5, 7, 8, 10, 11].contains(&c.number)) {
+        assert!(!c.inferred && c.title.is_some(), "chapter {} is printed in the source", c.number);
     }
     // Every inferred section has no title; every printed one keeps its wording.
     for c in &doc.chapters {
         for s in &c.sections {
-            assert_eq!(
-                s.inferred,
-                s.title.is_none(),
-                "chapter {} section {}",
-                c.number,
-                s.number
-            );
+            assert_eq!(s.inferred, s.title.is_none(), "chapter {} section {}", c.number, s.number);
         }
     }
     // The markdown marks them.
     let md = std::fs::read_to_string(repo().join("corpus/caidian/plan.zh.md")).unwrap();
     assert!(md.contains("## 第五章 {.inferred}"));
-    assert_eq!(
-        doc.chapters[4].sections[0].title.as_deref(),
-        Some("构建产业创新生态圈")
-    );
-    assert_eq!(
-        doc.chapters[4].sections[4].title.as_deref(),
-        Some("建设和谐共享之城")
-    );
+    assert_eq!(doc.chapters[4].sections[0].title.as_deref(), Some("构建产业创新生态圈"));
+    assert_eq!(doc.chapters[4].sections[4].title.as_deref(), Some("建设和谐共享之城"));
 }
 
 #[test]
@@ -243,87 +160,41 @@ fn every_numbered_panel_stands_in_its_chapter() {
     let doc = caidian();
     let panels = doc.panels();
     let numbered = [
-        "2", "4-1", "4-2", "4-3", "4-4", "4-5", "4-6", "5-1", "5-2", "5-3", "7-1", "7-2", "7-3",
-        "8-1", "9-1", "10-1", "10-2", "10-3", "11-2", "14-1", "14-2",
+        "2", "4-1", "4-2", "4-3", "4-4", "4-5", "4-6", "5-1", "5-2", "5-3", "7-1", "7-2", "7-3", "8-1", "9-1", "10-1", "10-2", "10-3", "11-2",
+        "14-1", "14-2",
     ];
     for n in numbered {
-        let (p, chapter, _) = panels
-            .iter()
-            .find(|(p, _, _)| p.number.as_deref() == Some(n))
-            .unwrap_or_else(|| panic!("专栏 {n} missing"));
+        let (p, chapter, _) = panels.iter().find(|(p, _, _)| p.number.as_deref() == Some(n)).unwrap_or_else(|| panic!("专栏 {n} missing"));
         let major: u32 = n.split('-').next().unwrap().parse().unwrap();
-        assert_eq!(
-            *chapter,
-            Some(major),
-            "专栏 {n} ({}) in chapter {chapter:?}",
-            p.title
-        );
+        assert_eq!(*chapter, Some(major), "专栏 {n} ({}) in chapter {chapter:?}", p.title);
         assert!(!p.body.is_empty(), "专栏 {n} is empty");
     }
-    for title in [
-        "人才培育重点工程项目",
-        "制造企业智能化改造工程",
-        "公共卫生重大项目",
-        "文化旅游产业升级工程",
-    ] {
-        assert!(
-            panels
-                .iter()
-                .any(|(p, _, _)| p.number.is_none() && p.title == title),
-            "unnumbered panel {title} missing"
-        );
+    for title in ["人才培育重点工程项目", "制造企业智能化改造工程", "公共卫生重大项目", "文化旅游产业升级工程"]
+    {
+        assert!(panels.iter().any(|(p, _, _)| p.number.is_none() && p.title == title), "unnumbered panel {title} missing");
     }
     // 专栏 4-1 is a table with its column names, 格力 is a row of 4-2.
-    let (p41, _, _) = panels
-        .iter()
-        .find(|(p, _, _)| p.number.as_deref() == Some("4-1"))
-        .unwrap();
-    let PanelBlock::Table(t) = &p41.body[0] else {
-        panic!("4-1 is not a table")
-    };
+    let (p41, _, _) = panels.iter().find(|(p, _, _)| p.number.as_deref() == Some("4-1")).unwrap();
+    let PanelBlock::Table(t) = &p41.body[0] else { panic!("4-1 is not a table") };
     assert_eq!(t.columns, ["环节领域", "项目名称", "承担企业", "项目内容"]);
-    let gree = doc
-        .passages()
-        .into_iter()
-        .find(|p| p.text.contains("格力智能装备武汉产业园"))
-        .expect("格力 row");
+    let gree = doc.passages().into_iter().find(|p| p.text.contains("格力智能装备武汉产业园")).expect("格力 row");
     assert_eq!(gree.kind, PassageKind::TableRow);
     assert_eq!(gree.panel.as_ref().map(|p| p.id.as_str()), Some("4-2"));
-    assert!(
-        gree.text.contains("承担企业：格力智能装备（武汉）有限公司"),
-        "{}",
-        gree.text
-    );
+    assert!(gree.text.contains("承担企业：格力智能装备（武汉）有限公司"), "{}", gree.text);
 }
 
 #[test]
 fn the_indicator_table_keeps_the_source_figures() {
     let doc = caidian();
     let source = std::fs::read_to_string(repo().join("corpus/caidian/source.txt")).unwrap();
-    let indicators: Vec<_> = doc
-        .passages()
-        .into_iter()
-        .filter(|p| p.kind == PassageKind::Indicator)
-        .collect();
+    let indicators: Vec<_> = doc.passages().into_iter().filter(|p| p.kind == PassageKind::Indicator).collect();
     assert_eq!(indicators.len(), 20);
-    let urban = indicators
-        .iter()
-        .find(|p| p.text.contains("常住人口城镇化率"))
-        .unwrap();
-    assert!(
-        urban.text.contains("2020年：41.1") && urban.text.contains("2025年：60"),
-        "{}",
-        urban.text
-    );
+    let urban = indicators.iter().find(|p| p.text.contains("常住人口城镇化率")).unwrap();
+    assert!(urban.text.contains("2020年：41.1") && urban.text.contains("2025年：60"), "{}", urban.text);
     // Every value of indicators.tsv is in the table's source lines (93-223), spaces and
     // line breaks aside — or, where the extraction interleaved the last rows with the
     // footnotes character by character (indicators.review.md), in order within one line.
-    let table_lines: Vec<String> = source
-        .lines()
-        .skip(92)
-        .take(131)
-        .map(|l| l.chars().filter(|c| !c.is_whitespace()).collect())
-        .collect();
+    let table_lines: Vec<String> = source.lines().skip(92).take(131).map(|l| l.chars().filter(|c| !c.is_whitespace()).collect()).collect();
     let flat = table_lines.concat();
     let in_order = |line: &str, value: &str| {
         let mut rest = line.chars();
@@ -331,11 +202,7 @@ fn the_indicator_table_keeps_the_source_figures() {
     };
     let tsv = std::fs::read_to_string(repo().join("corpus/caidian/indicators.tsv")).unwrap();
     for line in tsv.lines().skip(1) {
-        for cell in line
-            .split('\t')
-            .skip(3)
-            .filter(|c| !c.is_empty() && *c != "-")
-        {
+        for cell in line.split('\t').skip(3).filter(|c| !c.is_empty() && *c != "-") {
             assert!(
                 flat.contains(cell) || table_lines.iter().any(|l| in_order(l, cell)),
                 "indicator value {cell:?} is not in the source lines of 专栏 2"
@@ -348,23 +215,13 @@ fn the_indicator_table_keeps_the_source_figures() {
 fn passage_ids_are_unique_stable_and_readable() {
     let doc = caidian();
     let a = doc.passages();
-    let b = plansearch_corpus::convert_dir(&repo().join("corpus/caidian"))
-        .unwrap()
-        .document
-        .passages();
-    assert_eq!(
-        a.iter().map(|p| &p.id).collect::<Vec<_>>(),
-        b.iter().map(|p| &p.id).collect::<Vec<_>>()
-    );
+    let b = plansearch_corpus::convert_dir(&repo().join("corpus/caidian")).unwrap().document.passages();
+    assert_eq!(a.iter().map(|p| &p.id).collect::<Vec<_>>(), b.iter().map(|p| &p.id).collect::<Vec<_>>());
     let mut seen = std::collections::HashSet::new();
     for p in &a {
         assert!(seen.insert(p.id.clone()), "duplicate id {}", p.id);
     }
-    let find = |id: &str| {
-        a.iter()
-            .find(|p| p.id == id)
-            .unwrap_or_else(|| panic!("no passage {id}"))
-    };
+    let find = |id: &str| a.iter().find(|p| p.id == id).unwrap_or_else(|| panic!("no passage {id}"));
     assert!(find("4.1.1").text.starts_with("壮大汽车及零部件产业能级。"));
     assert_eq!(find("4").text, "第四章 聚力实体经济，加快构建现代产业体系");
     assert_eq!(find("p4-1.r1").kind, PassageKind::TableRow);
@@ -375,38 +232,18 @@ fn passage_ids_are_unique_stable_and_readable() {
 
 #[test]
 fn paragraphs_keep_the_source_order_and_no_space_splits_chinese() {
-    let source: String = std::fs::read_to_string(repo().join("corpus/caidian/source.txt"))
-        .unwrap()
-        .lines()
-        .map(strip_bookmarks)
-        .collect::<Vec<_>>()
-        .concat();
+    let source: String =
+        std::fs::read_to_string(repo().join("corpus/caidian/source.txt")).unwrap().lines().map(strip_bookmarks).collect::<Vec<_>>().concat();
     let flat: String = source.chars().filter(|c| !c.is_whitespace()).collect();
     let mut at = 0;
-    for p in caidian()
-        .passages()
-        .iter()
-        .filter(|p| p.kind == PassageKind::Paragraph)
-    {
-        let head: String = p
-            .text
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .take(12)
-            .collect();
-        let found = flat[at..].find(&head).unwrap_or_else(|| {
-            panic!(
-                "paragraph {} ({head}) is out of order or not in the source",
-                p.id
-            )
-        });
+    for p in caidian().passages().iter().filter(|p| p.kind == PassageKind::Paragraph) {
+        let head: String = p.text.chars().filter(|c| !c.is_whitespace()).take(12).collect();
+        let found = flat[at..].find(&head).unwrap_or_else(|| panic!("paragraph {} ({head}) is out of order or not in the source", p.id));
         at += found;
         let chars: Vec<char> = p.text.chars().collect();
         for w in chars.windows(3) {
             assert!(
-                !(plansearch_corpus::text::is_han(w[0])
-                    && w[1] == ' '
-                    && plansearch_corpus::text::is_han(w[2])),
+                !(plansearch_corpus::text::is_han(w[0]) && w[1] == ' ' && plansearch_corpus::text::is_han(w[2])),
                 "a space between Chinese characters in {}: {}",
                 p.id,
                 p.text
@@ -417,16 +254,8 @@ fn paragraphs_keep_the_source_order_and_no_space_splits_chinese() {
 
 #[test]
 fn a_text_box_in_the_middle_of_a_word_is_spliced_out() {
-    let p = caidian()
-        .passages()
-        .into_iter()
-        .find(|p| p.text.starts_with("积极培育新能源及智能网联汽车产业"))
-        .unwrap();
-    assert!(
-        p.text.contains("智能网联汽车项目，发展汽车增值服务业"),
-        "{}",
-        p.text
-    );
+    let p = caidian().passages().into_iter().find(|p| p.text.starts_with("积极培育新能源及智能网联汽车产业")).unwrap();
+    assert!(p.text.contains("智能网联汽车项目，发展汽车增值服务业"), "{}", p.text);
     assert!(!p.text.contains("专栏"), "{}", p.text);
 }
 
@@ -435,16 +264,9 @@ fn ingest_on_an_unchanged_source_changes_no_file() {
     let dir = temp_copy_of_caidian();
     let before = std::fs::read(dir.path().join("caidian/plan.zh.md")).unwrap();
     let out = run_plansearch(&["--corpus", dir.path().to_str().unwrap(), "ingest"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("unchanged"));
-    assert_eq!(
-        std::fs::read(dir.path().join("caidian/plan.zh.md")).unwrap(),
-        before
-    );
+    assert_eq!(std::fs::read(dir.path().join("caidian/plan.zh.md")).unwrap(), before);
 }
 
 fn ingest_fails_and_writes_nothing(damage: impl Fn(&Path), expect: &str) {
@@ -454,15 +276,8 @@ fn ingest_fails_and_writes_nothing(damage: impl Fn(&Path), expect: &str) {
     let out = run_plansearch(&["--corpus", dir.path().to_str().unwrap(), "ingest"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "ingest should fail ({expect})");
-    assert!(
-        stderr.contains("source.txt") && stderr.contains(expect),
-        "unclear error: {stderr}"
-    );
-    assert_eq!(
-        std::fs::read(dir.path().join("caidian/plan.zh.md")).unwrap(),
-        before,
-        "the corpus was touched"
-    );
+    assert!(stderr.contains("source.txt") && stderr.contains(expect), "unclear error: {stderr}");
+    assert_eq!(std::fs::read(dir.path().join("caidian/plan.zh.md")).unwrap(), before, "the corpus was touched");
     let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("caidian"))
         .unwrap()
         .filter_map(|e| e.ok())
@@ -478,10 +293,7 @@ fn ingest_of_an_empty_source_fails_clearly() {
 
 #[test]
 fn ingest_of_a_non_utf8_source_fails_clearly() {
-    ingest_fails_and_writes_nothing(
-        |p| std::fs::write(p, b"\xff\xfe\x00 GBK? \xb2\xcc").unwrap(),
-        "UTF-8",
-    );
+    ingest_fails_and_writes_nothing(|p| std::fs::write(p, b"\xff\xfe\x00 GBK? \xb2\xcc").unwrap(), "UTF-8");
 }
 
 #[test]
@@ -504,36 +316,11 @@ fn ingest_of_a_missing_source_fails_clearly() {
 #[test]
 fn a_second_plan_in_the_same_shape_loads_beside_the_first() {
     let dir = temp_copy_of_caidian();
-    crate::util::copy_dir(
-        &repo().join("tests/fixtures/corpus/demo"),
-        &dir.path().join("demo"),
-    );
+    crate::util::copy_dir(&repo().join("tests/fixtures/corpus/demo"), &dir.path().join("demo"));
     let corpus = plansearch_corpus::Corpus::load(dir.path()).unwrap();
-    assert_eq!(
-        corpus
-            .documents
-            .iter()
-            .map(|d| d.slug.as_str())
-            .collect::<Vec<_>>(),
-        ["caidian", "demo"]
-    );
-    let demo: Vec<_> = corpus
-        .passages()
-        .into_iter()
-        .filter(|p| p.doc == "demo")
-        .collect();
-    assert!(demo
-        .iter()
-        .any(|p| p.id == "p1-1.r1" && p.text.contains("示例莲藕加工园")));
-    assert!(demo
-        .iter()
-        .any(|p| p.id == "2" && p.chapter.as_ref().unwrap().inferred));
-    assert!(
-        corpus
-            .passages()
-            .iter()
-            .filter(|p| p.doc == "caidian")
-            .count()
-            > 400
-    );
+    assert_eq!(corpus.documents.iter().map(|d| d.slug.as_str()).collect::<Vec<_>>(), ["caidian", "demo"]);
+    let demo: Vec<_> = corpus.passages().into_iter().filter(|p| p.doc == "demo").collect();
+    assert!(demo.iter().any(|p| p.id == "p1-1.r1" && p.text.contains("示例莲藕加工园")));
+    assert!(demo.iter().any(|p| p.id == "2" && p.chapter.as_ref().unwrap().inferred));
+    assert!(corpus.passages().iter().filter(|p| p.doc == "caidian").count() > 400);
 }

@@ -9,3 +9,6 @@ mod corpus;
 
 // Search on the real corpus: ranking, substrings, quotes, filters, highlights, relevance.
 mod search;
+
+// The web pages and JSON API through the real app: what a user sees, every route and error.
+mod web;

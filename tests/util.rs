@@ -41,11 +41,7 @@ pub fn temp_copy_of_caidian() -> tempfile::TempDir {
 
 /// Run the real binary from the repository root.
 pub fn run_plansearch(args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_plansearch"))
-        .args(args)
-        .current_dir(repo())
-        .output()
-        .unwrap()
+    std::process::Command::new(env!("CARGO_BIN_EXE_plansearch")).args(args).current_dir(repo()).output().unwrap()
 }
 
 /// The search engine over the real corpus, with its index built once per test run into a
@@ -61,4 +57,62 @@ pub fn engine() -> &'static plansearch_search::Engine {
             (dir, plansearch_search::Engine::new(ix, synonyms))
         })
         .1
+}
+
+/// The web state over [`engine`], built once per test run.
+pub fn web_state() -> plansearch_web::AppState {
+    static STATE: OnceLock<plansearch_web::AppState> = OnceLock::new();
+    STATE.get_or_init(|| plansearch_web::AppState::new(engine().clone()).unwrap()).clone()
+}
+
+/// One answer of the web app: status, headers and body as text.
+pub struct Reply {
+    pub status: axum::http::StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", &self.body))
+    }
+
+    pub fn html(&self) -> scraper::Html {
+        scraper::Html::parse_document(&self.body)
+    }
+}
+
+/// Send one request to the app, without a socket. `uri` is sent as written.
+pub async fn request(method: &str, uri: &str) -> Reply {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let req = axum::http::Request::builder()
+        .method(method)
+        .uri(uri)
+        .body(axum::body::Body::empty())
+        .unwrap_or_else(|e| panic!("cannot build a request for {uri}: {e}"));
+    let res = plansearch_web::app(web_state()).oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let body = String::from_utf8(bytes.to_vec()).unwrap();
+    Reply { status, headers, body }
+}
+
+/// `GET uri` on the app.
+pub async fn get(uri: &str) -> Reply {
+    request("GET", uri).await
+}
+
+/// Percent-encode a query-string value.
+pub fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

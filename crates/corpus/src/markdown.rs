@@ -132,6 +132,9 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// A heading being read: its level, classes and attributes.
+type OpenHeading = (HeadingLevel, Vec<String>, Vec<(String, Option<String>)>);
+
 /// Errors found while reading corpus Markdown.
 #[derive(Debug, thiserror::Error)]
 #[error("line {line}: {message}")]
@@ -150,7 +153,7 @@ pub fn read(slug: &str, md: &str) -> Result<Document, ReadError> {
 
     let mut text = String::new();
     let mut in_quote = false;
-    let mut heading: Option<(HeadingLevel, Vec<String>, Vec<(String, Option<String>)>)> = None;
+    let mut heading: Option<OpenHeading> = None;
     let mut panel: Option<Panel> = None;
     let mut table: Option<Table> = None;
     let mut row: Vec<String> = Vec::new();

@@ -27,7 +27,7 @@ use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
 pub use vocab::Vocabulary;
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 const META: &str = "plansearch.json";
 const VOCAB: &str = "vocab.json";
 const CURRENT: &str = "CURRENT";
@@ -65,6 +65,8 @@ pub struct Fields {
     pub panel: Field,
     pub panel_no: Field,
     pub seq: Field,
+    /// Reading order across the corpus (document number, then place), for browsing.
+    pub seq_no: Field,
     pub words: Field,
     pub heading: Field,
     pub grams: Field,
@@ -90,6 +92,7 @@ pub fn schema() -> (Schema, Fields) {
         panel: b.add_text_field("panel", STRING),
         panel_no: b.add_u64_field("panel_no", FAST),
         seq: b.add_text_field("seq", STRING),
+        seq_no: b.add_u64_field("seq_no", FAST),
         words: b.add_text_field("words", text(WORDS, IndexRecordOption::WithFreqs)),
         heading: b.add_text_field("heading", text(WORDS, IndexRecordOption::WithFreqs)),
         grams: b.add_text_field("grams", text(GRAMS, IndexRecordOption::WithFreqsAndPositions)),
@@ -359,6 +362,7 @@ fn write_index(
             f.chapter => p.chapter.as_ref().map_or(0, |c| c.number as u64),
             f.panel_no => panel_no,
             f.seq => seq_key(&p.doc, p.order),
+            f.seq_no => (doc_no << 32) | p.order as u64,
             f.words => p.text.clone(),
             f.heading => heading_text(p),
             f.grams => p.text.clone(),

@@ -149,6 +149,8 @@ pub struct Hit {
     pub section: Option<SectionRef>,
     pub panel: Option<PanelRef>,
     pub breadcrumb: String,
+    /// The breadcrumb in English (unofficial translation), where the titles have one.
+    pub breadcrumb_en: String,
     pub text: String,
     /// The unofficial English translation, where there is one.
     pub text_en: Option<String>,
@@ -286,6 +288,23 @@ impl Engine {
             facets: Facets::default(),
             message: None,
         };
+        if groups.is_empty() && !parsed.filters.is_empty() && parsed.exclude.is_empty() {
+            // Filters alone browse: every passage they allow, in reading order.
+            let query = self.filter_query(&parsed.filters, Box::new(tantivy::query::AllQuery));
+            let searcher = self.index.reader.searcher();
+            let collector = TopDocs::with_limit(limit).and_offset(offset).order_by_fast_field::<u64>("seq_no", tantivy::Order::Asc);
+            let (top, total, facets) = searcher.search(&query, &(collector, Count, FacetCollector))?;
+            for (_, addr) in top {
+                response.hits.push(make_hit(self.passage(&searcher, addr)?, 0.0, &[], &self.translator));
+            }
+            response.total = total;
+            response.facets = facets.resolve(&self.index.meta);
+            if total == 0 {
+                response.message = Some("No passage matches. 没有找到匹配的段落。".into());
+            }
+            response.took_ms = elapsed_ms(started);
+            return Ok(response);
+        }
         if groups.is_empty() {
             response.message = Some(if req.q.trim().is_empty() {
                 "Type a word or phrase to search the plan. 请输入检索词。".into()
@@ -504,7 +523,13 @@ impl Engine {
                 _ => must.push((Occur::MustNot, Box::new(PhraseQuery::new(terms)))),
             }
         }
-        let fl = &parsed.filters;
+        self.filter_query(&parsed.filters, Box::new(BooleanQuery::new(must)))
+    }
+
+    /// `query` restricted by the filters.
+    fn filter_query(&self, fl: &Filters, query: Box<dyn Query>) -> Box<dyn Query> {
+        let f = self.fields();
+        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
         if let Some(d) = &fl.doc {
             must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.doc, d), IndexRecordOption::Basic))));
         }
@@ -720,6 +745,7 @@ fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>], translator: &Tra
         kind: p.kind.as_str(),
         url: format!("/p/{}/{}", p.doc, p.id),
         breadcrumb: breadcrumb(&p),
+        breadcrumb_en: breadcrumb_en(&p),
         chapter: p.chapter,
         section: p.section,
         panel: p.panel,
@@ -776,6 +802,26 @@ pub fn breadcrumb(p: &Passage) -> String {
     if let Some(pr) = &p.panel {
         let title = if pr.title.is_empty() { MISSING } else { pr.title.as_str() };
         parts.push(if pr.numbered { format!("专栏 {} {}", pr.id, title) } else { format!("专栏 {title}") });
+    }
+    parts.join(" › ")
+}
+
+/// `Chapter 4 Focus on the Real Economy… › Section 1 … › Panel 4-1 …`, in English.
+pub fn breadcrumb_en(p: &Passage) -> String {
+    const MISSING: &str = "(title not in source)";
+    let mut parts = Vec::new();
+    if let Some(c) = &p.chapter {
+        parts.push(
+            format!("Chapter {} {}", c.number, c.title_en.as_deref().unwrap_or(if c.title.is_none() { MISSING } else { "" })).trim_end().to_string(),
+        );
+    }
+    if let Some(s) = &p.section {
+        let n = s.number.rsplit('.').next().unwrap_or("");
+        parts.push(format!("Section {n} {}", s.title_en.as_deref().unwrap_or(if s.title.is_none() { MISSING } else { "" })).trim_end().to_string());
+    }
+    if let Some(pr) = &p.panel {
+        let title = pr.title_en.as_deref().unwrap_or(if pr.title.is_empty() { MISSING } else { "" });
+        parts.push(if pr.numbered { format!("Panel {} {title}", pr.id) } else { format!("Panel: {title}") }.trim_end().to_string());
     }
     parts.join(" › ")
 }

@@ -187,7 +187,7 @@ pub fn parse(input: &str) -> Parsed {
         }
         toks.push((negated, Tok::Word(word)));
     }
-    if chars.iter().any(|&c| c == '-') && toks.is_empty() {
+    if chars.contains(&'-') && toks.is_empty() {
         p.notes.push("a lone - was ignored".into());
     }
 

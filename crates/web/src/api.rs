@@ -1,5 +1,6 @@
 //! The JSON API. `GET /api/search` returns the same object as `plansearch search --json`.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -30,6 +31,7 @@ pub struct PassageView {
     pub passage: Passage,
     pub url: String,
     pub breadcrumb: String,
+    pub breadcrumb_en: String,
     pub previous: Option<Passage>,
     pub next: Option<Passage>,
     /// Up to two passages before and after, in reading order.
@@ -64,6 +66,7 @@ pub fn load_passage(state: &AppState, doc: &str, id: &str) -> Result<PassageView
     Ok(PassageView {
         url: format!("/p/{}/{}", passage.doc, passage.id),
         breadcrumb: plansearch_search::breadcrumb(&passage),
+        breadcrumb_en: plansearch_search::breadcrumb_en(&passage),
         previous: before.last().cloned(),
         next: after.first().cloned(),
         context_before: before,
@@ -72,11 +75,13 @@ pub fn load_passage(state: &AppState, doc: &str, id: &str) -> Result<PassageView
     })
 }
 
-pub async fn passage(State(state): State<AppState>, Path((doc, id)): Path<(String, String)>) -> Result<Response, AppError> {
+pub async fn passage(State(state): State<AppState>, path: Result<Path<(String, String)>, PathRejection>) -> Result<Response, AppError> {
+    let Path((doc, id)) = path.map_err(AppError::from)?;
     Ok(Json(load_passage(&state, &doc, &id)?).into_response())
 }
 
-pub async fn passage_default_doc(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
+pub async fn passage_default_doc(State(state): State<AppState>, path: Result<Path<String>, PathRejection>) -> Result<Response, AppError> {
+    let Path(id) = path.map_err(AppError::from)?;
     let doc = state.outline.default_doc().to_string();
     Ok(Json(load_passage(&state, &doc, &id)?).into_response())
 }

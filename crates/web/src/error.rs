@@ -49,6 +49,12 @@ impl From<plansearch_search::SearchError> for AppError {
     }
 }
 
+impl From<axum::extract::rejection::PathRejection> for AppError {
+    fn from(e: axum::extract::rejection::PathRejection) -> AppError {
+        AppError::bad_request("bad_path", format!("the path is not valid: {}", e.body_text()))
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if self.html {

@@ -108,7 +108,11 @@ pub fn app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+async fn static_file(path: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>) -> Response {
+    let axum::extract::Path(file) = match path {
+        Ok(p) => p,
+        Err(rejection) => return AppError::from(rejection).into_response(),
+    };
     match STATIC.iter().find(|(name, _, _)| *name == file) {
         Some((_, ctype, bytes)) => ([(header::CONTENT_TYPE, *ctype), (header::CACHE_CONTROL, "public, max-age=3600")], *bytes).into_response(),
         None => AppError::not_found("static_not_found", format!("no static file {file:?}")).into_response(),
@@ -143,6 +147,7 @@ pub struct OutlineChapter {
     pub number: u32,
     pub label: String,
     pub title: Option<String>,
+    pub title_en: Option<String>,
     pub inferred: bool,
     pub first: String,
     pub passages: usize,
@@ -156,6 +161,7 @@ pub struct OutlineSection {
     pub number: String,
     pub label: String,
     pub title: Option<String>,
+    pub title_en: Option<String>,
     pub inferred: bool,
     pub first: String,
     pub passages: usize,
@@ -167,6 +173,7 @@ pub struct OutlinePanel {
     pub id: String,
     pub numbered: bool,
     pub title: String,
+    pub title_en: Option<String>,
     pub first: String,
     pub passages: usize,
 }
@@ -205,6 +212,7 @@ fn outline_chapters(passages: &[Passage]) -> Vec<OutlineChapter> {
                 number: c.number,
                 label: c.label(),
                 title: c.title.clone(),
+                title_en: c.title_en.clone(),
                 inferred: c.inferred,
                 first: p.id.clone(),
                 passages: 0,
@@ -221,6 +229,7 @@ fn outline_chapters(passages: &[Passage]) -> Vec<OutlineChapter> {
                     number: s.number.clone(),
                     label: s.label(),
                     title: s.title.clone(),
+                    title_en: s.title_en.clone(),
                     inferred: s.inferred,
                     first: p.id.clone(),
                     passages: 0,
@@ -236,7 +245,14 @@ fn outline_chapters(passages: &[Passage]) -> Vec<OutlineChapter> {
             };
             let key = (c.number, sec_key, pr.id.clone());
             let at = *panel_index.entry(key).or_insert_with(|| {
-                list.push(OutlinePanel { id: pr.id.clone(), numbered: pr.numbered, title: pr.title.clone(), first: p.id.clone(), passages: 0 });
+                list.push(OutlinePanel {
+                    id: pr.id.clone(),
+                    numbered: pr.numbered,
+                    title: pr.title.clone(),
+                    title_en: pr.title_en.clone(),
+                    first: p.id.clone(),
+                    passages: 0,
+                });
                 list.len() - 1
             });
             list[at].passages += 1;

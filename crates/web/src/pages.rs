@@ -1,5 +1,6 @@
 //! The HTML pages: search, passage, outline.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use minijinja::{context, Value};
@@ -19,6 +20,12 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
     let params = decode(raw.as_deref()).map_err(AppError::html)?;
     let sp = SearchParams::from(&params, &state, PAGE_SIZE).map_err(AppError::html)?;
     let doc = state.outline.default_doc().to_string();
+    let view = match params.get("view").map(String::as_str) {
+        None | Some("") | Some("both") => "both",
+        Some("zh") => "zh",
+        Some("en") => "en",
+        Some(other) => return Err(AppError::bad_request("bad_parameter", format!("view must be both, zh or en, not {other:?}")).html()),
+    };
     if sp.q.trim().is_empty() && sp.filters.is_empty() {
         return state.render("search.html", context! { examples => EXAMPLES, q => "", outline => &*state.outline });
     }
@@ -36,7 +43,17 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
             context! { number => c.number, label => &c.label, title => &c.title, count => count, height => if count == 0 { 0 } else { 8 + count * 92 / max } }
         })
         .collect();
-    let hits: Vec<Value> = res.hits.iter().map(|h| context! { hit => h, snippet_html => Value::from_safe_string(h.snippet_html.clone()) }).collect();
+    let hits: Vec<Value> = res
+        .hits
+        .iter()
+        .map(|h| {
+            context! {
+                hit => h,
+                snippet_html => Value::from_safe_string(h.snippet_html.clone()),
+                snippet_en_html => h.snippet_en_html.clone().map(Value::from_safe_string),
+            }
+        })
+        .collect();
     let page = res.offset / res.limit + 1;
     let pages = res.total.div_ceil(res.limit).min(plansearch_search::MAX_OFFSET / res.limit + 1);
     let filter_query = |name: &str, value: &str| -> String {
@@ -65,7 +82,8 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         .map(|c| context! { facet => c, label => format!("第{}章", plansearch_corpus::model::chinese_number(c.number)), href => filter_query("chapter", &c.number.to_string()) })
         .collect();
     let panel_links: Vec<Value> = res.facets.panels.iter().map(|p| context! { facet => p, href => filter_query("panel", &p.id) }).collect();
-    let page_link = |n: usize| format!("{}&page={n}", filter_query("", ""));
+    let with_view = |href: String| if view == "both" { href } else { format!("{href}&view={view}") };
+    let page_link = |n: usize| with_view(format!("{}&page={n}", filter_query("", "")));
     state.render(
         "search.html",
         context! {
@@ -84,6 +102,8 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
             next_href => (page < pages).then(|| page_link(page + 1)),
             suggestion => suggestion,
             examples => EXAMPLES,
+            view => view,
+            view_href => filter_query("", ""),
         },
     )
 }
@@ -110,11 +130,21 @@ fn suggest(state: &AppState, res: &SearchResponse) -> Option<Value> {
     None
 }
 
-pub async fn passage(State(state): State<AppState>, Path((doc, id)): Path<(String, String)>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+pub async fn passage(
+    State(state): State<AppState>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let Path((doc, id)) = path.map_err(|e| AppError::from(e).html())?;
     render_passage(&state, &doc, &id, raw.as_deref())
 }
 
-pub async fn passage_default_doc(State(state): State<AppState>, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+pub async fn passage_default_doc(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let Path(id) = path.map_err(|e| AppError::from(e).html())?;
     let doc = state.outline.default_doc().to_string();
     render_passage(&state, &doc, &id, raw.as_deref())
 }
@@ -136,11 +166,21 @@ fn render_passage(state: &AppState, doc: &str, id: &str, raw: Option<&str>) -> R
         plansearch_search::highlight_spans(&view.passage.text, &units).0
     };
     let text_html = Value::from_safe_string(highlight::to_html(&view.passage.text, &spans));
+    let spans_en = match (&view.passage.text_en, q.trim().is_empty()) {
+        (Some(en), false) => {
+            let parsed = plansearch_search::parse(&q);
+            let mut phrases: Vec<String> = parsed.groups.iter().flatten().map(|u| u.text.clone()).collect();
+            phrases.extend(parsed.groups.iter().flatten().filter_map(|u| state.engine.translator.english_of(&u.text).map(str::to_string)));
+            plansearch_search::english_spans(en, &phrases)
+        }
+        _ => vec![],
+    };
+    let text_en_html = Value::from_safe_string(highlight::to_html(view.passage.text_en.as_deref().unwrap_or(""), &spans_en));
     let mut ctx_doc = state.outline.documents.iter().find(|d| d.slug == doc).map(|d| d.title.clone()).unwrap_or_default();
     if ctx_doc.is_empty() {
         ctx_doc = doc.to_string();
     }
-    state.render("passage.html", context! { v => &view, text_html => text_html, q => &q, doc_title => ctx_doc })
+    state.render("passage.html", context! { v => &view, text_html => text_html, text_en_html => text_en_html, q => &q, doc_title => ctx_doc })
 }
 
 pub async fn outline(State(state): State<AppState>) -> Result<Response, AppError> {

@@ -1,0 +1,4 @@
+#![no_main]
+//! cargo-fuzz target: see `plansearch_fuzz::highlighter` for what must hold.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| plansearch_fuzz::highlighter(data));
