@@ -12,3 +12,12 @@ mod search;
 
 // The web pages and JSON API through the real app: what a user sees, every route and error.
 mod web;
+
+// The English translation: complete, current, same figures, glossary terms used.
+mod translation;
+
+// Faults during builds: killed builds, two builds at once, damaged index files.
+mod faults;
+
+// Hostile input as properties (the fuzz targets' checks): parser, highlighter, normalizer.
+mod properties;

@@ -1,0 +1,252 @@
+//! The English translation cannot drift from the Chinese: every passage translated, every
+//! translation of a real passage and of its current text, the same figures in both
+//! languages, and the glossary's terms used where the Chinese has them.
+
+use std::collections::{BTreeSet, HashMap};
+
+use plansearch_corpus::{load_translations, Translation};
+
+use crate::util::{caidian, repo};
+
+fn translations() -> Vec<Translation> {
+    load_translations(&repo().join("corpus/caidian")).unwrap()
+}
+
+#[test]
+fn every_passage_has_a_translation_of_its_current_text_and_nothing_else() {
+    let passages = caidian().passages();
+    let by_id: HashMap<String, Translation> = translations().into_iter().map(|t| (t.id.clone(), t)).collect();
+    let mut problems = Vec::new();
+    for p in &passages {
+        match by_id.get(&p.id) {
+            None => problems.push(format!("{}: no translation", p.id)),
+            Some(t) if t.zh != p.text => problems.push(format!("{}: translation is of other text (stale)", p.id)),
+            Some(t) if t.en.trim().is_empty() && !p.text.trim().is_empty() && !is_untitled_panel(&p.text) => problems.push(format!("{}: empty English", p.id)),
+            Some(t) if p.text.matches('\n').count() != t.en.matches('\n').count() => problems.push(format!("{}: {} lines in Chinese, {} in English", p.id, p.text.lines().count(), t.en.lines().count())),
+            _ => {}
+        }
+    }
+    let ids: BTreeSet<&str> = passages.iter().map(|p| p.id.as_str()).collect();
+    for t in by_id.values() {
+        if !ids.contains(t.id.as_str()) {
+            problems.push(format!("{}: a translation with no passage", t.id));
+        }
+    }
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}
+
+/// An unnumbered panel whose source prints no title has an empty heading.
+fn is_untitled_panel(text: &str) -> bool {
+    text.trim().is_empty()
+}
+
+/// The value of a run of Chinese numerals: 十四 → 14, 二〇三五 → 2035, 三 → 3.
+fn chinese_numeral(run: &str) -> Option<f64> {
+    let digit = |c: char| "〇一二三四五六七八九".chars().position(|d| d == c).or(if c == '零' { Some(0) } else if c == '两' { Some(2) } else { None });
+    if run.chars().all(|c| digit(c).is_some()) {
+        return run.chars().try_fold(0f64, |acc, c| Some(acc * 10.0 + digit(c)? as f64));
+    }
+    let (mut total, mut current) = (0f64, 0f64);
+    for c in run.chars() {
+        match c {
+            '十' => {
+                total += if current == 0.0 { 10.0 } else { current * 10.0 };
+                current = 0.0;
+            }
+            '百' => {
+                total += current.max(1.0) * 100.0;
+                current = 0.0;
+            }
+            '千' => {
+                total += current.max(1.0) * 1000.0;
+                current = 0.0;
+            }
+            c => current = digit(c)? as f64,
+        }
+    }
+    Some(total + current)
+}
+
+fn key(v: f64) -> i64 {
+    (v * 1000.0).round() as i64
+}
+
+/// Figures in Chinese text: each as written and, before 万 or 亿, scaled.
+fn chinese_figures(text: &str) -> (BTreeSet<i64>, BTreeSet<i64>) {
+    let chars: Vec<char> = text.chars().collect();
+    let (mut written, mut spoken) = (BTreeSet::new(), BTreeSet::new());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            // Codes such as B2B, M0, G318, S104 are names, not figures: both sides skip them.
+            let code = i > 0 && chars[i - 1].is_ascii_alphabetic();
+            while i < chars.len() && (chars[i].is_ascii_digit() || (chars[i] == '.' && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()))) {
+                i += 1;
+            }
+            let v: f64 = chars[start..i].iter().collect::<String>().parse().unwrap_or(0.0);
+            if code {
+                spoken.insert(key(v));
+                continue;
+            }
+            written.insert(key(v));
+            match chars.get(i) {
+                Some('万') => {
+                    spoken.insert(key(v * 10_000.0));
+                }
+                Some('亿') => {
+                    spoken.insert(key(v * 100_000_000.0));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if chars[i] == '万' {
+            spoken.insert(key(10_000.0));
+        }
+        if "〇零一二三四五六七八九十百千两".contains(chars[i]) {
+            let start = i;
+            while i < chars.len() && "〇零一二三四五六七八九十百千两".contains(chars[i]) {
+                i += 1;
+            }
+            // Every part of the run: 十四五 is the 14th plan, and 十四五 reads as 15.
+            for a in start..i {
+                for b in a + 1..=i {
+                    let run: String = chars[a..b].iter().collect();
+                    if let Some(v) = chinese_numeral(&run) {
+                        spoken.insert(key(v));
+                    }
+                }
+            }
+            continue;
+        }
+        i += 1;
+    }
+    (written, spoken)
+}
+
+/// Figures in English text: `51,000`, `1.324 billion`, `7-8`, `23.4%`.
+fn english_figures(text: &str) -> Vec<(f64, f64)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        if i > 0 && chars[i - 1].is_ascii_alphabetic() {
+            // A code (B2B, G318, COVID-19 is not one: it has a hyphen) is skipped whole.
+            while i < chars.len() && chars[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            continue;
+        }
+        let start = i;
+        while i < chars.len()
+            && (chars[i].is_ascii_digit() || (matches!(chars[i], ',' | '.') && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()) && chars[i - 1].is_ascii_digit()))
+        {
+            i += 1;
+        }
+        let s: String = chars[start..i].iter().filter(|c| **c != ',').collect();
+        let v: f64 = s.parse().unwrap_or(0.0);
+        let rest: String = chars[i..chars.len().min(i + 12)].iter().collect::<String>().to_lowercase();
+        let scale = if rest.starts_with(" thousand") {
+            1e3
+        } else if rest.starts_with(" million") {
+            1e6
+        } else if rest.starts_with(" billion") {
+            1e9
+        } else {
+            1.0
+        };
+        out.push((v, v * scale));
+    }
+    out
+}
+
+#[test]
+fn figures_are_the_same_in_both_languages() {
+    let exceptions = std::fs::read_to_string(repo().join("corpus/caidian/en/number_exceptions.tsv")).unwrap_or_default();
+    let allowed: BTreeSet<(String, String)> = exceptions
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            (c.len() >= 3 && !c[2].trim().is_empty()).then(|| (c[0].to_string(), c[1].to_string()))
+        })
+        .collect();
+    let mut problems = Vec::new();
+    for t in translations() {
+        let (written, spoken) = chinese_figures(&t.zh);
+        let en = english_figures(&t.en);
+        // Every figure of the Chinese is in the English, as written or scaled.
+        for w in &written {
+            let found = en.iter().any(|(v, scaled)| key(*v) == *w || key(*scaled) == *w)
+                || spoken.iter().any(|s| en.iter().any(|(v, scaled)| key(*scaled) == *s || key(*v) == *s));
+            if !found && !allowed.contains(&(t.id.clone(), format!("{}", *w as f64 / 1000.0))) {
+                problems.push(format!("{}: {} is in the Chinese, not in the English", t.id, *w as f64 / 1000.0));
+            }
+        }
+        // Every figure of the English comes from the Chinese (digits, 万/亿, or numerals).
+        for (v, scaled) in &en {
+            let ok = written.contains(&key(*v)) || written.contains(&key(*scaled)) || spoken.contains(&key(*scaled)) || spoken.contains(&key(*v));
+            if !ok && !allowed.contains(&(t.id.clone(), format!("{v}"))) {
+                problems.push(format!("{}: {v} is in the English, not in the Chinese", t.id));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{} figures differ (reviewed exceptions go in corpus/caidian/en/number_exceptions.tsv):\n{}", problems.len(), problems.join("\n"));
+}
+
+#[test]
+fn glossary_terms_in_a_passage_are_in_its_translation() {
+    let glossary = std::fs::read_to_string(repo().join("corpus/caidian/glossary.tsv")).unwrap();
+    let terms: Vec<(String, String)> = glossary
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut c = l.split('\t');
+            Some((c.next()?.to_string(), c.next()?.to_string()))
+        })
+        .collect();
+    assert!(terms.len() >= 300, "the glossary has {} terms", terms.len());
+    let exceptions = std::fs::read_to_string(repo().join("corpus/caidian/glossary_exceptions.tsv")).unwrap_or_default();
+    let allowed: BTreeSet<(String, String)> = exceptions
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            (c.len() >= 3 && !c[2].trim().is_empty()).then(|| (c[0].to_string(), c[1].to_string()))
+        })
+        .collect();
+    let mut problems = Vec::new();
+    for t in translations() {
+        let en = t.en.to_lowercase();
+        for (zh, term) in &terms {
+            if t.zh.contains(zh.as_str()) && !en.contains(&term.to_lowercase()) && !allowed.contains(&(t.id.clone(), zh.clone())) {
+                problems.push(format!("{}: {zh} but no \"{term}\"", t.id));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{} glossary terms missing from translations:\n{}", problems.len(), problems.join("\n"));
+}
+
+#[test]
+fn the_english_is_labelled_unofficial_wherever_it_is_shown() {
+    for f in ["web/templates/search.html", "web/templates/passage.html", "web/templates/outline.html"] {
+        let t = std::fs::read_to_string(repo().join(f)).unwrap();
+        assert!(t.contains("nofficial translation"), "{f} shows English without the unofficial-translation label");
+    }
+}
+
+#[test]
+fn chinese_numerals_read_as_numbers() {
+    assert_eq!(chinese_numeral("十四"), Some(14.0));
+    assert_eq!(chinese_numeral("二〇三五"), Some(2035.0));
+    assert_eq!(chinese_numeral("三"), Some(3.0));
+    assert_eq!(chinese_numeral("二十"), Some(20.0));
+    let (w, s) = chinese_figures("新增就业5.1万人，到2025年");
+    assert!(w.contains(&key(5.1)) && s.contains(&key(51_000.0)) && w.contains(&key(2025.0)));
+    assert_eq!(english_figures("51,000 people, 1.324 billion yuan"), vec![(51000.0, 51000.0), (1.324, 1.324e9)]);
+}
