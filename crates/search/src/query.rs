@@ -213,9 +213,11 @@ pub fn parse(input: &str) -> Parsed {
             }
             Tok::Word(word) => {
                 if let Some((name, value)) = word.split_once([':', '：']) {
-                    let lname = name.to_ascii_lowercase();
+                    // Full-width forms (`ｃｈａｐｔｅｒ：７`, typed with a Chinese input method) are
+                    // the filter they look like, as `interpreted.query` shows them.
+                    let lname: String = name.chars().map(plansearch_analysis::fold_char).collect();
                     if FILTER_NAMES.contains(&lname.as_str()) && !negated {
-                        match p.filters.set(&lname, value) {
+                        match p.filters.set(&lname, &half_width(value)) {
                             Ok(()) => continue,
                             Err(why) => {
                                 p.notes.push(format!("{why}: the filter was ignored"));
@@ -257,6 +259,11 @@ pub fn parse(input: &str) -> Parsed {
         p.notes.push("a query of only excluded words finds nothing: add a word to search for".into());
     }
     p
+}
+
+/// Full-width ASCII forms to ASCII, case kept (a `doc:` name keeps its case).
+fn half_width(s: &str) -> String {
+    s.chars().map(|c| if ('\u{ff01}'..='\u{ff5e}').contains(&c) { char::from_u32(c as u32 - 0xfee0).unwrap_or(c) } else { c }).collect()
 }
 
 /// The query as read, in the query language: what the response's `interpreted.query` shows.
@@ -316,6 +323,7 @@ mod tests {
         assert_eq!(words(&p), vec![vec![("莲藕", false)], vec![("foo:bar", false)]]);
         assert_eq!(p.notes.len(), 2, "{:?}", p.notes);
         assert_eq!(parse("chapter:第七章").filters.chapter, Some(7));
+        assert_eq!(parse("ｃｈａｐｔｅｒ：７ 莲藕").filters.chapter, Some(7));
     }
 
     #[test]
