@@ -282,3 +282,16 @@ fn every_passage_kind_is_searchable() {
         assert!(res.hits.iter().any(|h| h.kind == kind.as_str()), "{q}: no {kind:?} among {:?}", ids(&res));
     }
 }
+
+#[test]
+fn when_no_passage_has_every_term_those_with_some_come_with_a_note() {
+    // No passage says 到2025年 and 森林覆盖率 together; the indicator row of 森林覆盖率 is
+    // what a journalist checking the 2025 forest target wants.
+    let res = search("到2025年 森林覆盖率", 10);
+    assert!(res.total > 0);
+    assert!(res.interpreted.notes.iter().any(|n| n.contains("some of them")), "{:?}", res.interpreted.notes);
+    assert_eq!(res.hits[0].id, "p2.r18");
+    assert!(res.hits.iter().all(|h| h.text.contains("森林覆盖率") || h.text.contains("2025")));
+    // A query whose terms all occur together is never relaxed.
+    assert!(search("莲藕 基地", 10).interpreted.notes.is_empty());
+}

@@ -317,9 +317,17 @@ impl Engine {
 
         let single = groups.len() == 1 && groups[0].len() == 1 && !groups[0][0].exact;
         let translator = &self.translator;
-        let query = self.build_query(&groups, &parsed, single);
         let searcher = self.index.reader.searcher();
         let any_exact = groups.iter().flatten().any(|p| p.exact);
+        let mut query = self.build_query(&groups, &parsed, single, false);
+        // No passage has every term: rather than nothing, show passages with some of them,
+        // and say so. Exact quotes stay exact.
+        if groups.len() > 1 && !any_exact && searcher.search(&query, &Count)? == 0 {
+            query = self.build_query(&groups, &parsed, single, true);
+            response.interpreted.notes.push(
+                "no passage has all the terms: showing passages with some of them. 没有段落同时包含所有检索词，以下为包含部分检索词的段落。".into(),
+            );
+        }
 
         // Quoted text: collect every candidate and verify it against the stored text.
         let (total, page, facets) = if any_exact {
@@ -440,9 +448,11 @@ impl Engine {
         Prepared { text: text.to_string(), exact, words, alternatives }
     }
 
-    fn build_query(&self, groups: &[Vec<Prepared>], parsed: &Parsed, single: bool) -> Box<dyn Query> {
+    /// The query for prepared groups; `relaxed` makes each group optional (at least one).
+    fn build_query(&self, groups: &[Vec<Prepared>], parsed: &Parsed, single: bool, relaxed: bool) -> Box<dyn Query> {
         let f = self.fields();
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut required: Vec<Box<dyn Query>> = Vec::new();
         for group in groups {
             let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for p in group {
@@ -490,9 +500,9 @@ impl Engine {
                 }
             }
             if alts.is_empty() {
-                must.push((Occur::Must, Box::new(EmptyQuery)));
+                required.push(Box::new(EmptyQuery));
             } else {
-                must.push((Occur::Must, Box::new(BooleanQuery::new(alts))));
+                required.push(Box::new(BooleanQuery::new(alts)));
             }
             // BM25 within tiers, titles weighing more.
             for p in group.iter().filter(|p| !p.exact) {
@@ -510,6 +520,11 @@ impl Engine {
                     }
                 }
             }
+        }
+        if relaxed {
+            must.push((Occur::Must, Box::new(BooleanQuery::new(required.into_iter().map(|q| (Occur::Should, q)).collect()))));
+        } else {
+            must.extend(required.into_iter().map(|q| (Occur::Must, q)));
         }
         for u in &parsed.exclude {
             if let Some(q) = gram_phrase_query(f.grams, &u.text) {
