@@ -166,7 +166,7 @@ fi
     echo
     echo "- search/healthz throughput ratio: $RATIO"
     echo "- server VmRSS: start $(mb "$RSS_START") MiB, max during search $(mb "$(cat "$OUT/rss-search.max")") MiB, max during healthz $(mb "$(cat "$OUT/rss-healthz.max")") MiB, after $(mb "$RSS_END") MiB"
-    echo "- settings: ${DURATION}s per endpoint, $CONNECTIONS connections, $THREADS wrk threads, timeout ${TIMEOUT}s; machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/^Mem:/ {print $2}') GiB; wrk and server share the CPUs"
+    echo "- settings: ${DURATION}s per endpoint, $CONNECTIONS connections, $THREADS wrk threads, timeout ${TIMEOUT}s; machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/^MemTotal:/ {printf "%.0f", $2 / 1048576}' /proc/meminfo) GiB; wrk and server share the CPUs"
 } | tee "$OUT/summary.md"
 
 echo

@@ -21,8 +21,12 @@ fn every_passage_has_a_translation_of_its_current_text_and_nothing_else() {
         match by_id.get(&p.id) {
             None => problems.push(format!("{}: no translation", p.id)),
             Some(t) if t.zh != p.text => problems.push(format!("{}: translation is of other text (stale)", p.id)),
-            Some(t) if t.en.trim().is_empty() && !p.text.trim().is_empty() && !is_untitled_panel(&p.text) => problems.push(format!("{}: empty English", p.id)),
-            Some(t) if p.text.matches('\n').count() != t.en.matches('\n').count() => problems.push(format!("{}: {} lines in Chinese, {} in English", p.id, p.text.lines().count(), t.en.lines().count())),
+            Some(t) if t.en.trim().is_empty() && !p.text.trim().is_empty() && !is_untitled_panel(&p.text) => {
+                problems.push(format!("{}: empty English", p.id))
+            }
+            Some(t) if p.text.matches('\n').count() != t.en.matches('\n').count() => {
+                problems.push(format!("{}: {} lines in Chinese, {} in English", p.id, p.text.lines().count(), t.en.lines().count()))
+            }
             _ => {}
         }
     }
@@ -42,7 +46,15 @@ fn is_untitled_panel(text: &str) -> bool {
 
 /// The value of a run of Chinese numerals: 十四 → 14, 二〇三五 → 2035, 三 → 3.
 fn chinese_numeral(run: &str) -> Option<f64> {
-    let digit = |c: char| "〇一二三四五六七八九".chars().position(|d| d == c).or(if c == '零' { Some(0) } else if c == '两' { Some(2) } else { None });
+    let digit = |c: char| {
+        "〇一二三四五六七八九".chars().position(|d| d == c).or(if c == '零' {
+            Some(0)
+        } else if c == '两' {
+            Some(2)
+        } else {
+            None
+        })
+    };
     if run.chars().all(|c| digit(c).is_some()) {
         return run.chars().try_fold(0f64, |acc, c| Some(acc * 10.0 + digit(c)? as f64));
     }
@@ -144,7 +156,8 @@ fn english_figures(text: &str) -> Vec<(f64, f64)> {
         }
         let start = i;
         while i < chars.len()
-            && (chars[i].is_ascii_digit() || (matches!(chars[i], ',' | '.') && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()) && chars[i - 1].is_ascii_digit()))
+            && (chars[i].is_ascii_digit()
+                || (matches!(chars[i], ',' | '.') && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()) && chars[i - 1].is_ascii_digit()))
         {
             i += 1;
         }
@@ -196,7 +209,12 @@ fn figures_are_the_same_in_both_languages() {
             }
         }
     }
-    assert!(problems.is_empty(), "{} figures differ (reviewed exceptions go in corpus/caidian/en/number_exceptions.tsv):\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} figures differ (reviewed exceptions go in corpus/caidian/en/number_exceptions.tsv):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]

@@ -223,12 +223,13 @@ async fn a_broad_query_pages_by_ten_and_page_two_starts_at_eleven() {
 
 #[tokio::test]
 async fn no_result_says_how_the_query_was_read_and_suggests_one_that_finds_something() {
-    let q = "莲藕 火箭";
+    // Chapter 3 (innovation) never mentions lotus root.
+    let q = "chapter:3 莲藕";
     let doc = page(&format!("/search?q={}", enc(q))).await;
     assert_eq!(total(&doc), 0);
     assert!(all(&doc, "li.hit").is_empty());
     let box_ = one(&doc, ".noresult");
-    assert_eq!(text(within(box_, "code")[0]), q);
+    assert_eq!(text(within(box_, "code")[0]), "莲藕 chapter:3");
     let suggestion = within(box_, "a.suggestion");
     assert_eq!(suggestion.len(), 1, "{}", box_.html());
     let found = page(&href(suggestion[0])).await;

@@ -191,6 +191,44 @@ impl std::fmt::Debug for PlanIndex {
     }
 }
 
+/// A finished build, opened to be read. Nothing writes to a build after the swap, so the
+/// lock tantivy takes while it opens segment readers (against a writer's garbage
+/// collection) guards nothing here; and taking it creates and opens a lock file for writing,
+/// which fails when the index folder is read-only. So that lock is a no-op; everything else
+/// goes to the mmap directory.
+#[derive(Debug, Clone)]
+struct ReadOnly(tantivy::directory::MmapDirectory);
+
+impl tantivy::Directory for ReadOnly {
+    fn get_file_handle(&self, path: &Path) -> Result<std::sync::Arc<dyn tantivy::directory::FileHandle>, tantivy::directory::error::OpenReadError> {
+        self.0.get_file_handle(path)
+    }
+    fn delete(&self, path: &Path) -> Result<(), tantivy::directory::error::DeleteError> {
+        self.0.delete(path)
+    }
+    fn exists(&self, path: &Path) -> Result<bool, tantivy::directory::error::OpenReadError> {
+        self.0.exists(path)
+    }
+    fn open_write(&self, path: &Path) -> Result<tantivy::directory::WritePtr, tantivy::directory::error::OpenWriteError> {
+        self.0.open_write(path)
+    }
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, tantivy::directory::error::OpenReadError> {
+        self.0.atomic_read(path)
+    }
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.0.atomic_write(path, data)
+    }
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.0.sync_directory()
+    }
+    fn acquire_lock(&self, _lock: &tantivy::directory::Lock) -> Result<tantivy::directory::DirectoryLock, tantivy::directory::error::LockError> {
+        Ok(tantivy::directory::DirectoryLock::from(Box::new(())))
+    }
+    fn watch(&self, callback: tantivy::directory::WatchCallback) -> tantivy::Result<tantivy::directory::WatchHandle> {
+        self.0.watch(callback)
+    }
+}
+
 /// The directory the pointer names, if there is a pointer.
 fn current_dir(root: &Path) -> Option<PathBuf> {
     let name = std::fs::read_to_string(root.join(CURRENT)).ok()?;
@@ -206,7 +244,8 @@ impl PlanIndex {
         let meta_path = dir.join(META);
         let meta: Meta = serde_json::from_slice(&std::fs::read(&meta_path).map_err(|e| broken(format!("{}: {e}", meta_path.display())))?)
             .map_err(|e| broken(format!("{}: {e}", meta_path.display())))?;
-        let index = Index::open_in_dir(&dir).map_err(|e| broken(e.to_string()))?;
+        let mmap = tantivy::directory::MmapDirectory::open(&dir).map_err(|e| broken(e.to_string()))?;
+        let index = Index::open(ReadOnly(mmap)).map_err(|e| broken(e.to_string()))?;
         let bad = index.validate_checksum().map_err(|e| broken(e.to_string()))?;
         if !bad.is_empty() {
             return Err(broken(format!("files fail their checksum: {bad:?}")));

@@ -1,0 +1,4 @@
+pub mod csv;
+pub mod projects;
+pub mod targets;
+pub use targets::*;

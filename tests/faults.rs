@@ -1,0 +1,158 @@
+//! Faults during builds, in the few seconds a test may take: a build killed at any moment
+//! leaves the previous complete index serving, a second build at once is refused with a
+//! clear message, and a damaged index file is found at open and rebuilt by `ensure`.
+//! `scripts/faults.sh` does the same with many more kills, and a read-only index.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use plansearch_index::{ensure, Ensured, IndexError, PlanIndex};
+use plansearch_search::{Engine, Request, Synonyms};
+
+use crate::util::temp_copy_of_caidian;
+
+fn total(ix: PlanIndex, q: &str) -> usize {
+    let engine = Engine::new(ix, Synonyms::builtin());
+    engine.search(&Request { q: q.into(), limit: 10, ..Default::default() }).unwrap().total
+}
+
+/// The build directories under an index root.
+fn builds(root: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("build-"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_the_previous_index_serving() {
+    let corpus = temp_copy_of_caidian();
+    let index = tempfile::tempdir().unwrap();
+    let (ix, _) = ensure(corpus.path(), index.path(), &mut |_| {}).unwrap();
+    let dir = ix.dir.clone();
+    let expected = total(ix, "莲藕");
+    assert!(expected > 0);
+
+    // How long one build of the real binary takes here, then kills spread over that time.
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_plansearch"))
+            .arg("--corpus")
+            .arg(corpus.path())
+            .arg("--index")
+            .arg(index.path())
+            .arg("build")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let started = Instant::now();
+    assert!(run().wait().unwrap().success());
+    let full = started.elapsed();
+    for k in 1..=5u32 {
+        let mut child = run();
+        std::thread::sleep(full * k / 6);
+        let _ = child.kill(); // SIGKILL; the build may also have finished first.
+        child.wait().unwrap();
+        let ix = PlanIndex::open(index.path()).unwrap_or_else(|e| panic!("kill {k} at {:?}: the index does not open: {e}", full * k / 6));
+        assert!(ix.is_fresh(corpus.path()).unwrap());
+        assert_eq!(total(ix, "莲藕"), expected, "kill {k}: another total");
+    }
+    // The next build clears what killed builds left.
+    let (ix, how) = ensure(corpus.path(), index.path(), &mut |_| {}).unwrap();
+    assert_eq!(how, Ensured::Fresh);
+    plansearch_index::build(corpus.path(), index.path(), &mut |_, _| {}).unwrap();
+    assert_eq!(builds(index.path()).len(), 1, "leftovers: {:?}", builds(index.path()));
+    assert_ne!(ix.dir, dir, "a new build has a new directory");
+}
+
+#[test]
+fn a_build_failing_midway_in_process_changes_nothing() {
+    let corpus = temp_copy_of_caidian();
+    let index = tempfile::tempdir().unwrap();
+    let (ix, _) = ensure(corpus.path(), index.path(), &mut |_| {}).unwrap();
+    let before = ix.dir.clone();
+    let expected = total(ix, "莲藕");
+    // A panic in the middle of adding passages, as a crash would stop it.
+    let crashed = std::panic::catch_unwind(|| {
+        plansearch_index::build(corpus.path(), index.path(), &mut |done, total| {
+            if done > total / 2 {
+                panic!("crash in the middle of the build");
+            }
+        })
+    });
+    assert!(crashed.is_err());
+    let ix = PlanIndex::open(index.path()).unwrap();
+    assert_eq!(ix.dir, before);
+    assert_eq!(total(ix, "莲藕"), expected);
+}
+
+#[test]
+fn a_second_build_at_the_same_time_is_refused_clearly() {
+    let corpus = temp_copy_of_caidian();
+    let index = tempfile::tempdir().unwrap();
+    ensure(corpus.path(), index.path(), &mut |_| {}).unwrap();
+    // Another process holding the build lock, as a running build does.
+    let lock = std::fs::OpenOptions::new().write(true).open(index.path().join(".build.lock")).unwrap();
+    lock.try_lock().unwrap();
+    let err = plansearch_index::build(corpus.path(), index.path(), &mut |_, _| {}).unwrap_err();
+    assert!(matches!(err, IndexError::Busy { .. }), "{err}");
+    assert!(err.to_string().contains("another build"), "{err}");
+    // The binary says the same, and fails.
+    let out = Command::new(env!("CARGO_BIN_EXE_plansearch"))
+        .arg("--corpus")
+        .arg(corpus.path())
+        .arg("--index")
+        .arg(index.path())
+        .arg("build")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("another build") && stderr.contains("is running"), "stderr: {stderr}");
+    drop(lock);
+    // Nothing was damaged.
+    assert!(PlanIndex::open(index.path()).unwrap().is_fresh(corpus.path()).unwrap());
+    plansearch_index::build(corpus.path(), index.path(), &mut |_, _| {}).unwrap();
+}
+
+/// Cut the largest `.ext` file of the current build to `to(len)` bytes; its path.
+fn truncate_largest(ix: &PlanIndex, ext: &str, to: impl Fn(u64) -> u64) -> std::path::PathBuf {
+    let victim = std::fs::read_dir(&ix.dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+        .unwrap_or_else(|| panic!("no .{ext} file in {}", ix.dir.display()));
+    let len = std::fs::metadata(&victim).unwrap().len();
+    std::fs::OpenOptions::new().write(true).open(&victim).unwrap().set_len(to(len)).unwrap();
+    victim
+}
+
+#[test]
+fn a_truncated_index_file_is_found_at_open_and_rebuilt() {
+    let corpus = temp_copy_of_caidian();
+    let index = tempfile::tempdir().unwrap();
+    let (ix, _) = ensure(corpus.path(), index.path(), &mut |_| {}).unwrap();
+    let expected = total(ix, "莲藕");
+    let cases: [(&str, fn(u64) -> u64); 3] = [("store", |n| n / 2), ("idx", |n| n - 1), ("idx", |_| 0)];
+    for (ext, to) in cases {
+        let ix = PlanIndex::open(index.path()).unwrap();
+        let victim = truncate_largest(&ix, ext, to);
+        let err = PlanIndex::open(index.path()).unwrap_err();
+        assert!(matches!(err, IndexError::Broken { .. }), "{}: {err}", victim.display());
+        assert!(err.to_string().contains("unusable"), "{err}");
+        let mut said = Vec::new();
+        let (again, how) = ensure(corpus.path(), index.path(), &mut |why| said.push(why.to_string())).unwrap();
+        assert_eq!(how, Ensured::Built, "{}", victim.display());
+        assert!(said.iter().any(|s| s.contains("unusable") && s.contains("rebuilding")), "{said:?}");
+        assert_ne!(again.dir, ix.dir);
+        assert_eq!(total(again, "莲藕"), expected);
+    }
+}
