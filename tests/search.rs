@@ -295,3 +295,30 @@ fn when_no_passage_has_every_term_those_with_some_come_with_a_note() {
     // A query whose terms all occur together is never relaxed.
     assert!(search("莲藕 基地", 10).interpreted.notes.is_empty());
 }
+
+#[test]
+fn english_and_pinyin_queries_find_chinese_passages_and_say_what_was_searched() {
+    let res = search("air quality", 10);
+    assert!(res.interpreted.expanded.iter().any(|e| e.to == "空气质量" && e.source == "glossary"), "{:?}", res.interpreted.expanded);
+    assert!(ids(&res).contains(&"p2.r16"));
+    let h = &res.hits[0];
+    assert!(h.text_en.is_some() && !h.highlights_en.is_empty(), "English highlighted too");
+    for q in ["xiangcun zhenxing", "xiāngcūn zhènxīng", "xiang1cun zhen4xing"] {
+        let res = search(q, 10);
+        assert!(res.hits.iter().any(|h| h.text.contains("乡村振兴")), "{q}");
+    }
+    assert!(search("lianou", 10).hits.iter().any(|h| h.text.contains("莲藕")));
+    assert!(search("鄉村振興", 10).hits[0].text.contains("乡村振兴"), "traditional characters fold");
+    assert!(search("5G 基站", 10).hits.iter().any(|h| h.text.contains("5G") && h.text.contains("基站")));
+}
+
+#[test]
+fn odd_english_input_is_handled() {
+    // Unknown words, a very long English query, a word with hundreds of senses, mixed scripts.
+    for q in ["zxqvw blorf", &"development of the district ".repeat(40), "make", "do", "the", "xiang1cun 振兴 lotus", "ＡＩＲ ＱＵＡＬＩＴＹ"] {
+        let res = search(q, 10);
+        let expanded = res.interpreted.expanded.len();
+        assert!(expanded <= 4 * res.interpreted.groups.len().max(1) + 8, "{q}: {expanded} expansions");
+        assert!(res.total > 0 || res.message.is_some(), "{q}");
+    }
+}
