@@ -123,6 +123,17 @@ pub fn snippet(text: &str, spans: &[(usize, usize)], budget: usize) -> Snippet {
         let half = budget.saturating_sub(focus_e - focus_s) / 2;
         s = focus_s.saturating_sub(half).max(starts[k]);
         e = (s + budget).min(ends[k]).max(focus_e.min(n));
+        // In text with spaces (English), cut between words, never inside one.
+        if s > starts[k] && chars[s - 1..s + 1].iter().all(|c| c.is_ascii_alphanumeric()) {
+            if let Some(next) = (s..focus_s.min(s + 20)).find(|&i| chars[i].is_whitespace()) {
+                s = next + 1;
+            }
+        }
+        if e < ends[k] && e > 0 && chars[e - 1..e + 1].iter().all(|c| c.is_ascii_alphanumeric()) {
+            if let Some(prev) = (focus_e.max(e.saturating_sub(20))..e).rev().find(|&i| chars[i].is_whitespace()) {
+                e = prev;
+            }
+        }
     } else {
         let (mut lo, mut hi) = (k, k);
         loop {
@@ -171,6 +182,16 @@ mod tests {
     fn whitespace_is_skipped_when_matching_quotes() {
         let hay: Vec<char> = "全区 粮食\n播种".chars().collect();
         assert_eq!(find_all_ignoring_space(&hay, &"粮食播种".chars().collect::<Vec<_>>()), vec![(3, 8)]);
+    }
+
+    #[test]
+    fn english_snippets_cut_between_words() {
+        let text = "Build a window for opening-up and cooperation with the Sino-French Wuhan Ecological Demonstration City as the focus and carry out cooperation extensively in many areas of the economy.";
+        let at = text.find("Ecological").unwrap();
+        let s = snippet(text, &[(at, at + 10)], 60);
+        let cut: Vec<char> = text.chars().collect();
+        assert!(s.start == 0 || cut[s.start - 1] == ' ', "starts inside a word: {:?}", &text[s.start..]);
+        assert!(s.end == cut.len() || cut[s.end] == ' ' || !cut[s.end].is_alphanumeric(), "ends inside a word");
     }
 
     #[test]
