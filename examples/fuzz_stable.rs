@@ -33,6 +33,9 @@ struct Args {
     /// The longest input, in bytes.
     #[arg(long, default_value_t = 600)]
     max_len: usize,
+    /// Run these saved inputs (files) through the targets instead of generating any.
+    #[arg(long)]
+    replay: Vec<PathBuf>,
     /// query_parser, highlighter, normalizer, search (default: all).
     targets: Vec<String>,
 }
@@ -123,6 +126,9 @@ const PIECES: &[&str] = &[
     "İ",
     "ß",
 ];
+
+/// One target: raw bytes in, a panic when a check fails.
+type Check = Box<dyn Fn(&[u8])>;
 
 struct Gen {
     rng: fastrand::Rng,
@@ -230,7 +236,7 @@ fn main() {
             engine_dir = Some(dir);
             plansearch_search::Engine::new(ix, syn)
         });
-        let run: Box<dyn Fn(&[u8])> = match target.as_str() {
+        let run: Check = match target.as_str() {
             "query_parser" => Box::new(checks::query_parser),
             "highlighter" => Box::new(checks::highlighter),
             "normalizer" => Box::new(checks::normalizer),
@@ -243,6 +249,16 @@ fn main() {
                 std::process::exit(2);
             }
         };
+        if !args.replay.is_empty() {
+            for f in &args.replay {
+                let input = std::fs::read(f).expect("replay input");
+                let ok = std::panic::catch_unwind(AssertUnwindSafe(|| run(&input))).is_ok();
+                let msg = last_panic.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                println!("fuzz_stable: {target}: {}: {}", f.display(), if ok { "ok".to_string() } else { format!("FAILED: {msg}") });
+                failed += usize::from(!ok);
+            }
+            continue;
+        }
         let mut gen = Gen { rng: fastrand::Rng::with_seed(args.seed), plan: plan.clone(), max_len: args.max_len, last: vec![] };
         let deadline = Instant::now() + Duration::from_secs_f64(args.minutes * 60.0);
         let (mut cases, mut crashes) = (0u64, std::collections::BTreeMap::<String, Vec<u8>>::new());

@@ -13,15 +13,20 @@
 #    must say the index is unusable and rebuild it, then answer as before.
 # 4. A read-only index: the index folder owned by nobody and chmod -R a-w, `serve` run as
 #    nobody must answer /healthz and /api/search, and nothing in the folder may change.
-# Exits non-zero on the first failed check.
+# Exits non-zero on the first failed check. Settings: FAULTS_KILLS, FAULTS_SEED, PLANSEARCH_BIN.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 KILLS=${FAULTS_KILLS:-25}
 SEED=${FAULTS_SEED:-1}
 RANDOM=$SEED
-cargo build --release --quiet
-BIN=$PWD/target/release/plansearch
+# PLANSEARCH_BIN: test that binary instead of building target/release/plansearch.
+if [[ -n ${PLANSEARCH_BIN:-} ]]; then
+    BIN=$(realpath "$PLANSEARCH_BIN")
+else
+    cargo build --release --quiet
+    BIN=$PWD/target/release/plansearch
+fi
 WORK=$(mktemp -d /tmp/plansearch-faults.XXXXXX)
 SERVER=
 cleanup() {

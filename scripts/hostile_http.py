@@ -190,7 +190,7 @@ def cases(rng, n):
 
 
 def send(host, port, data, timeout):
-    """The status code of the answer, or None when the server closed without one."""
+    """The status code of the answer (None when the server closed without one) and the answer."""
     with socket.create_connection((host, port), timeout=timeout) as s:
         try:
             # No half-close: the server would take it as the client going away.
@@ -199,19 +199,25 @@ def send(host, port, data, timeout):
             pass  # the server may answer (431, 400) and close before the whole request is sent
         buf = b""
         try:
-            while b"\r\n" not in buf and len(buf) < 4096:
-                chunk = s.recv(4096)
+            while len(buf) < (1 << 20):
+                chunk = s.recv(65536)
                 if not chunk:
                     break
                 buf += chunk
+                # The answer has begun: a connection kept alive (requests without
+                # `Connection: close`) then ends the read by a short timeout.
+                s.settimeout(1.0)
         except ConnectionResetError:
             pass
+        except (socket.timeout, TimeoutError):
+            if not buf:
+                raise
         if not buf.startswith(b"HTTP/"):
-            return None
+            return None, buf
         try:
-            return int(buf.split(b" ", 2)[1])
+            return int(buf.split(b" ", 2)[1]), buf
         except (IndexError, ValueError):
-            return -1
+            return -1, buf
 
 
 def start_server():
@@ -270,17 +276,20 @@ def main():
 
         def worker(items):
             for cat, data in items:
+                body = b""
                 try:
-                    st = send(host, port, data, args.timeout)
+                    st, body = send(host, port, data, args.timeout)
                 except (socket.timeout, TimeoutError):
                     st = "timeout"
                 except OSError as e:
                     st = f"error:{e.errno}"
+                # A path trick that reached a file outside the app (Cargo.toml, /etc/passwd).
+                leaked = b"[package]" in body or b"root:x:0:0" in body
                 with lock:
                     statuses[st] += 1
                     by_cat[cat][st] += 1
-                    if isinstance(st, int) and st >= 500:
-                        bad.append((cat, st, data[:300]))
+                    if (isinstance(st, int) and st >= 500) or leaked:
+                        bad.append((cat, f"{st}{' LEAKED A FILE' if leaked else ''}", data[:300]))
 
         threads = [threading.Thread(target=worker, args=(work[i::args.threads],)) for i in range(args.threads)]
         for t in threads:
@@ -296,7 +305,7 @@ def main():
         print("  statuses: " + json.dumps({str(k): v for k, v in sorted(statuses.items(), key=lambda kv: str(kv[0]))}))
         for cat, st, data in bad[:20]:
             print(f"  5xx: {cat}: {st}: {data!r}")
-        print(f"hostile_http: 5xx answers: {len(bad)}; /healthz afterwards: {'200' if alive else 'NO ANSWER'}")
+        print(f"hostile_http: 5xx answers or leaked files: {len(bad)}; /healthz afterwards: {'200' if alive else 'NO ANSWER'}")
         if proc is not None and proc.poll() is not None:
             print("hostile_http: the server exited")
             alive = False

@@ -121,6 +121,9 @@ fn a_second_build_at_the_same_time_is_refused_clearly() {
     plansearch_index::build(corpus.path(), index.path(), &mut |_, _| {}).unwrap();
 }
 
+/// A new length for a file of this length.
+type Cut = fn(u64) -> u64;
+
 /// Cut the largest `.ext` file of the current build to `to(len)` bytes; its path.
 fn truncate_largest(ix: &PlanIndex, ext: &str, to: impl Fn(u64) -> u64) -> std::path::PathBuf {
     let victim = std::fs::read_dir(&ix.dir)
@@ -141,7 +144,7 @@ fn a_truncated_index_file_is_found_at_open_and_rebuilt() {
     let index = tempfile::tempdir().unwrap();
     let (ix, _) = ensure(corpus.path(), index.path(), &mut |_| {}).unwrap();
     let expected = total(ix, "莲藕");
-    let cases: [(&str, fn(u64) -> u64); 3] = [("store", |n| n / 2), ("idx", |n| n - 1), ("idx", |_| 0)];
+    let cases: [(&str, Cut); 3] = [("store", |n| n / 2), ("idx", |n| n - 1), ("idx", |_| 0)];
     for (ext, to) in cases {
         let ix = PlanIndex::open(index.path()).unwrap();
         let victim = truncate_largest(&ix, ext, to);

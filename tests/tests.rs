@@ -21,3 +21,6 @@ mod faults;
 
 // Hostile input as properties (the fuzz targets' checks): parser, highlighter, normalizer.
 mod properties;
+
+// Records: targets (precision and recall on hand-labelled sentences), projects, citations, quote checks, CSV.
+mod records;

@@ -589,10 +589,17 @@ async fn the_openapi_document_names_every_api_route_and_every_path_it_names_answ
     for (path, item) in paths {
         assert!(item.get("get").is_some(), "{path}");
         let uri = path.replace("{doc}", "caidian").replace("{id}", "4.1.1");
-        let uri = if path == "/api/search" { format!("{uri}?q={}", enc("汽车")) } else { uri };
+        // A path with a required parameter gets an example; a CSV path answers CSV.
+        let uri = match path.as_str() {
+            "/api/search" => format!("{uri}?q={}", enc("汽车")),
+            "/api/verify" => format!("{uri}?quote={}", enc("莲藕基地达到10万亩")),
+            _ => uri,
+        };
         let r = get(&uri).await;
         assert_eq!(r.status, StatusCode::OK, "{path} is documented; {uri}: {}", r.body);
-        r.json();
+        if !path.ends_with(".csv") {
+            r.json();
+        }
     }
 }
 

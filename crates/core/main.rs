@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+mod records_cli;
+
 #[derive(Parser)]
 #[command(name = "plansearch", version, about = "Search the 14th Five-Year Plan of Caidian District, Wuhan (Chinese/English)")]
 struct Cli {
@@ -55,6 +57,49 @@ enum Command {
         #[arg(long, default_value = "auto", value_parser = ["auto", "zh", "en"])]
         lang: String,
     },
+    /// List the plan's quantitative targets (and, with --kind, the “十三五” results achieved).
+    Targets {
+        /// Words that must all occur in the metric, the sentence or the value.
+        query: Vec<String>,
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// CSV (RFC 4180; formula-looking cells are prefixed with ').
+        #[arg(long)]
+        csv: bool,
+        #[arg(long)]
+        chapter: Option<u32>,
+        #[arg(long)]
+        year: Option<u32>,
+        /// 约束性 (binding) or 预期性 (indicative), from the indicator table.
+        #[arg(long)]
+        binding: Option<String>,
+        #[arg(long, default_value = "target", value_parser = ["target", "achieved", "all"])]
+        kind: String,
+    },
+    /// List the rows of the panels' project tables; QUERY words must all occur in a field.
+    Projects {
+        query: Vec<String>,
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Print a citation of a passage: ID is 4.1.3 or caidian/4.1.3.
+    Cite {
+        id: String,
+        #[arg(long, default_value = "gbt", value_parser = ["gbt", "chicago", "bibtex", "json"])]
+        format: String,
+        /// Where permalinks point (default: $PLANSEARCH_BASE_URL, else http://127.0.0.1:8080).
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Check that a quote occurs verbatim in the plan (exit 0) or not (exit 1); `-` reads stdin.
+    Verify {
+        #[arg(allow_hyphen_values = true)]
+        quote: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -79,6 +124,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build => build(&cli.corpus, &cli.index),
         Command::Serve { addr } => serve(&cli.corpus, &cli.index, addr),
         Command::Search { query, json, limit, offset, lang } => search(&cli.corpus, &cli.index, &query.join(" "), json, limit, offset, &lang),
+        Command::Targets { query, json, csv, chapter, year, binding, kind } => {
+            let output = records_cli::Output::from_flags(json, csv);
+            records_cli::targets(&cli.corpus, records_cli::TargetArgs { query: query.join(" "), chapter, year, binding, kind, output })
+        }
+        Command::Projects { query, json, csv } => records_cli::projects(&cli.corpus, &query.join(" "), records_cli::Output::from_flags(json, csv)),
+        Command::Cite { id, format, base_url } => records_cli::cite(&cli.corpus, &id, &format, base_url.as_deref()),
+        Command::Verify { quote, json } => records_cli::verify(&cli.corpus, &quote, json),
     }
 }
 

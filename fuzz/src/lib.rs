@@ -30,7 +30,10 @@ pub fn query_parser(data: &[u8]) {
     }
     let shown = query::display(&p);
     let again = parse(&shown);
-    assert_eq!(again.filters, p.filters, "filters change when the query as displayed is parsed again: {q:?} → {shown:?}");
+    // Past the length limit the parser stops reading, and filters are displayed last.
+    if shown.chars().count() <= query::MAX_QUERY_CHARS {
+        assert_eq!(again.filters, p.filters, "filters change when the query as displayed is parsed again: {q:?} → {shown:?}");
+    }
     let units: Vec<&str> = p.groups.iter().flatten().map(|u| u.text.as_str()).collect();
     let _ = bilingual::looks_latin(&units);
     // Filters set by name straight from the input: no panic, and an accepted value is kept.

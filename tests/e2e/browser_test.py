@@ -369,6 +369,10 @@ def main():
             try:
                 wd.screenshot(os.path.join(ARTIFACTS, "failure.png"))
                 log(f"failure at {wd.url()}")
+                page = wd.cmd("POST", "/execute/sync", {
+                    "script": "return [document.title, (document.body || document.documentElement).innerText.slice(0, 400)]",
+                    "args": []})
+                log(f"page title {page[0]!r}; text: {page[1]!r}")
             except Exception as e2:  # noqa: BLE001
                 log(f"no failure screenshot: {e2}")
         if server is not None:

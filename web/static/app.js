@@ -6,6 +6,16 @@
   var box = document.getElementById("q");
   var selected = -1;
 
+  // Citation copy buttons: hidden in the page, shown when the clipboard can be used.
+  Array.prototype.forEach.call(document.querySelectorAll("button.copy[data-copy]"), function (b) {
+    var src = document.getElementById(b.getAttribute("data-copy"));
+    if (!src || !navigator.clipboard) return;
+    b.hidden = false;
+    b.addEventListener("click", function () {
+      navigator.clipboard.writeText(src.textContent).then(function () { b.textContent = "已复制 Copied"; }, function () {});
+    });
+  });
+
   function hits() { return Array.prototype.slice.call(document.querySelectorAll("li.hit")); }
 
   function select(i) {

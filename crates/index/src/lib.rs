@@ -365,6 +365,10 @@ fn write_index(
 
     let passages = corpus.passages();
     let mut panels: Vec<PanelMeta> = Vec::new();
+    // Document and panel numbers by name: looked up once per passage, so not by a scan of
+    // every document and panel (quadratic at a thousand plans).
+    let doc_nos: std::collections::HashMap<&str, u64> = corpus.documents.iter().enumerate().map(|(n, d)| (d.slug.as_str(), n as u64)).collect();
+    let mut panel_nos: std::collections::HashMap<(String, String), u64> = std::collections::HashMap::new();
     let mut documents = Vec::new();
     for (doc_no, d) in corpus.documents.iter().enumerate() {
         documents.push(DocMeta {
@@ -376,22 +380,19 @@ fn write_index(
     }
     let total = passages.len();
     for (n, p) in passages.iter().enumerate() {
-        let doc_no = corpus.documents.iter().position(|d| d.slug == p.doc).unwrap_or(0) as u64;
+        let doc_no = doc_nos.get(p.doc.as_str()).copied().unwrap_or(0);
         let panel_no = match &p.panel {
             None => 0,
-            Some(pr) => {
-                let at = panels.iter().position(|m| m.doc == p.doc && m.id == pr.id).unwrap_or_else(|| {
-                    panels.push(PanelMeta {
-                        doc: p.doc.clone(),
-                        id: pr.id.clone(),
-                        title: pr.title.clone(),
-                        numbered: pr.numbered,
-                        chapter: p.chapter.as_ref().map(|c| c.number),
-                    });
-                    panels.len() - 1
+            Some(pr) => *panel_nos.entry((p.doc.clone(), pr.id.clone())).or_insert_with(|| {
+                panels.push(PanelMeta {
+                    doc: p.doc.clone(),
+                    id: pr.id.clone(),
+                    title: pr.title.clone(),
+                    numbered: pr.numbered,
+                    chapter: p.chapter.as_ref().map(|c| c.number),
                 });
-                at as u64 + 1
-            }
+                panels.len() as u64
+            }),
         };
         let mut d = doc!(
             f.key => key(&p.doc, &p.id),

@@ -154,11 +154,8 @@ pub struct Target {
 impl Target {
     /// `莲藕基地 · 10万亩 · 2025`: the compact badge search results show.
     pub fn badge(&self) -> String {
-        let metric: String = if self.metric.chars().count() > 14 {
-            self.metric.chars().take(13).chain(std::iter::once('…')).collect()
-        } else {
-            self.metric.clone()
-        };
+        let metric: String =
+            if self.metric.chars().count() > 14 { self.metric.chars().take(13).chain(std::iter::once('…')).collect() } else { self.metric.clone() };
         let mut out = format!("{metric} · {}", self.amount());
         if let Some(y) = self.year {
             out.push_str(&format!(" · {y}"));
@@ -192,6 +189,15 @@ impl Target {
         } else {
             self.value.clone()
         }
+    }
+}
+
+/// `约束性`/`binding` → `约束性`, `预期性`/`indicative` → `预期性`: the attribute column's values.
+pub fn parse_binding(s: &str) -> Option<&'static str> {
+    match s.trim().to_lowercase().as_str() {
+        "约束性" | "binding" | "obligatory" => Some("约束性"),
+        "预期性" | "indicative" | "expected" => Some("预期性"),
+        _ => None,
     }
 }
 
@@ -394,17 +400,115 @@ fn number_at(chars: &[char], at: usize) -> Option<(f64, usize)> {
 
 /// Units, as printed. The longest one that fits wins (`万平方米` before `平方米` before `米`).
 const UNITS: &[&str] = &[
-    "万吨标煤", "万平方米", "平方公里", "平方米", "立方米", "个百分点", "万千瓦", "万千米", "万人次", "万公里", "公里", "千米", "万亩", "亩",
-    "公顷", "万吨", "吨", "亿元", "万元", "元", "亿斤", "万斤", "斤", "人次", "万人", "万名", "万户", "万头", "万套", "万件", "万台", "万只",
-    "万方", "千瓦", "兆瓦", "千伏", "个工作日", "个月", "分钟", "小时", "人", "名", "户", "头", "套", "件", "台", "个", "家", "座", "所", "条", "项", "处", "栋",
-    "场", "支", "张", "辆", "间", "只", "批", "米", "天", "倍", "%", "％", "‰", "亿", "万", "年", "岁",
+    "万吨标煤",
+    "万平方米",
+    "平方公里",
+    "平方米",
+    "立方米",
+    "个百分点",
+    "万千瓦",
+    "万千米",
+    "万人次",
+    "万公里",
+    "公里",
+    "千米",
+    "万亩",
+    "亩",
+    "公顷",
+    "万吨",
+    "吨",
+    "亿元",
+    "万元",
+    "元",
+    "亿斤",
+    "万斤",
+    "斤",
+    "人次",
+    "万人",
+    "万名",
+    "万户",
+    "万头",
+    "万套",
+    "万件",
+    "万台",
+    "万只",
+    "万方",
+    "千瓦",
+    "兆瓦",
+    "千伏",
+    "个工作日",
+    "个月",
+    "分钟",
+    "小时",
+    "人",
+    "名",
+    "户",
+    "头",
+    "套",
+    "件",
+    "台",
+    "个",
+    "家",
+    "座",
+    "所",
+    "条",
+    "项",
+    "处",
+    "栋",
+    "场",
+    "支",
+    "张",
+    "辆",
+    "间",
+    "只",
+    "批",
+    "米",
+    "天",
+    "倍",
+    "%",
+    "％",
+    "‰",
+    "亿",
+    "万",
+    "年",
+    "岁",
 ];
 
 /// Units that count things: `2个以上的行政村` counts villages, so `的` after it is no sign of
 /// a description.
 const COUNT_UNITS: &[&str] = &[
-    "人次", "万人次", "万人", "万名", "万户", "万头", "万套", "万件", "万台", "万只", "人", "名", "户", "头", "套", "件", "台", "个", "家",
-    "座", "所", "条", "项", "处", "栋", "场", "支", "张", "辆", "间", "只", "批",
+    "人次",
+    "万人次",
+    "万人",
+    "万名",
+    "万户",
+    "万头",
+    "万套",
+    "万件",
+    "万台",
+    "万只",
+    "人",
+    "名",
+    "户",
+    "头",
+    "套",
+    "件",
+    "台",
+    "个",
+    "家",
+    "座",
+    "所",
+    "条",
+    "项",
+    "处",
+    "栋",
+    "场",
+    "支",
+    "张",
+    "辆",
+    "间",
+    "只",
+    "批",
 ];
 
 /// Units written in Latin letters, accepted only when nothing but punctuation follows
@@ -482,13 +586,51 @@ const CHANGE_WORDS: &[(&str, Comparator)] = &[
 
 /// Verbs that open a metric (`新建` in `新建8个…示范村`), longest first.
 const VERBS: &[&str] = &[
-    "下大气力推进", "规划新建", "谋划建设", "规划建设", "重点建设", "重点打造", "重点推进", "重点新建", "全面打造", "组织培训", "引进培养", "新开工",
-    "新建", "新增", "建成", "建设", "打造", "创建", "培育", "引进", "完成", "实现", "实施", "开展", "推进", "改造", "增设", "兴建", "扶持",
-    "举办", "配建", "启动", "建立", "形成", "构建", "创造", "引聘", "增加", "培训", "设立", "发展",
+    "下大气力推进",
+    "规划新建",
+    "谋划建设",
+    "规划建设",
+    "重点建设",
+    "重点打造",
+    "重点推进",
+    "重点新建",
+    "全面打造",
+    "组织培训",
+    "引进培养",
+    "新开工",
+    "新建",
+    "新增",
+    "建成",
+    "建设",
+    "打造",
+    "创建",
+    "培育",
+    "引进",
+    "完成",
+    "实现",
+    "实施",
+    "开展",
+    "推进",
+    "改造",
+    "增设",
+    "兴建",
+    "扶持",
+    "举办",
+    "配建",
+    "启动",
+    "建立",
+    "形成",
+    "构建",
+    "创造",
+    "引聘",
+    "增加",
+    "培训",
+    "设立",
+    "发展",
 ];
 
 /// Words that frame a clause without naming anything (`到2025年，力争…`).
-const SCOPE_WORDS: &[&str] = &["以及", "力争", "确保", "其中", "同时", "计划", "并且", "并", "将", "对", "到", "至", "再"];
+const SCOPE_WORDS: &[&str] = &["以及", "至少", "力争", "确保", "其中", "同时", "计划", "并且", "并", "将", "对", "到", "至", "再"];
 
 /// Filler right before a number that is not part of the metric.
 const FILLER: &[&str] = &["共计", "总计", "合计", "累计", "预计", "共", "的"];
@@ -564,14 +706,7 @@ fn depths(chars: &[char]) -> Vec<i32> {
 }
 
 fn starts_with_at(chars: &[char], at: usize, s: &str) -> bool {
-    let mut i = at;
-    for c in s.chars() {
-        if chars.get(i) != Some(&c) {
-            return false;
-        }
-        i += 1;
-    }
-    true
+    s.chars().enumerate().all(|(k, c)| chars.get(at + k) == Some(&c))
 }
 
 fn ends_with_at(chars: &[char], end: usize, s: &str) -> bool {
@@ -621,7 +756,13 @@ fn scan(chars: &[char], depth: &[i32]) -> (Vec<Quantity>, Vec<YearMark>) {
                 for tail in ["期间", "末"] {
                     if starts_with_at(chars, j, tail) {
                         let start = if open { i - 1 } else { i };
-                        years.push(YearMark { year, start: year_phrase_start(chars, start), end: j + tail.chars().count(), future: year > 2020, sub: false });
+                        years.push(YearMark {
+                            year,
+                            start: year_phrase_start(chars, start),
+                            end: j + tail.chars().count(),
+                            future: year > 2020,
+                            sub: false,
+                        });
                     }
                 }
             }
@@ -696,7 +837,13 @@ fn scan(chars: &[char], depth: &[i32]) -> (Vec<Quantity>, Vec<YearMark>) {
             }
         }
         let more = matches!(chars.get(j), Some('余' | '多')) && !percent_first;
-        let unit_at = if percent_range { value_end - 1 } else if more { j + 1 } else { j };
+        let unit_at = if percent_range {
+            value_end - 1
+        } else if more {
+            j + 1
+        } else {
+            j
+        };
         if more {
             value_end = j + 1;
         }
@@ -861,6 +1008,8 @@ fn text_records(p: &Passage, source: Source, retro_section: bool) -> Vec<Target>
             let framing = segment.starts_with('以') && segment.trim_end_matches(['。', '；', ';']).ends_with("为重点");
             for (cs, ce) in split(&chars, &depth, gs, ge, &['，', ',', '：', ':'], &[]) {
                 let qs: Vec<&Quantity> = quantities.iter().filter(|q| q.start >= cs && q.start < ce).collect();
+                // A verb carries along a clause (`新建8个…、8条…`), never into the next one.
+                carried_verb.clear();
                 // First pass: the words around each quantity.
                 let mut consumed = cs;
                 let mut parts: Vec<(&Quantity, MetricParts)> = Vec::new();
@@ -1111,6 +1260,10 @@ fn metric_for(
         }
     }
     let change = CHANGE_WORDS.iter().find(|(w, _)| raw_before.contains(w)).map(|(_, c)| *c);
+    // `至少增加大学生保障房面积6万平方米`: a bound written before the verb.
+    if ["至少", "不少于", "不低于"].iter().any(|w| trim_separators(&raw_before).starts_with(w)) {
+        cue.get_or_insert(Comparator::AtLeast);
+    }
     // `143平方公里的城市开发面积`: a measure followed by 的 describes what is there.
     let followed_by_de = chars.get(q.end) == Some(&'的');
     if followed_by_de && cue.is_none() && q.suffix.is_none() && !COUNT_UNITS.contains(&q.unit.as_str()) {
@@ -1152,6 +1305,10 @@ fn metric_for(
         (before.clone(), false)
     };
     let consumed_to = if used_after { to } else { q.end };
+    // `提升17.4万亩省级湿地自然保护区`: a verb acting on what follows is no change by the amount.
+    if cue == Some(Comparator::Increase) && !after_noun.is_empty() {
+        cue = None;
+    }
     MetricParts { metric: trim_separators(&metric).to_string(), after: after_noun, verb, cue, change, consumed: consumed_to, skip }
 }
 
@@ -1180,10 +1337,7 @@ mod tests {
     }
 
     fn records(text: &str) -> Vec<(String, String, String, Option<u32>, Comparator)> {
-        extract(&[passage("7.1.1", PassageKind::Paragraph, text)])
-            .into_iter()
-            .map(|t| (t.metric, t.value, t.unit, t.year, t.comparator))
-            .collect()
+        extract(&[passage("7.1.1", PassageKind::Paragraph, text)]).into_iter().map(|t| (t.metric, t.value, t.unit, t.year, t.comparator)).collect()
     }
 
     #[test]

@@ -867,8 +867,11 @@ impl FacetCounts {
     }
 
     fn resolve(self, meta: &plansearch_index::Meta) -> Facets {
-        let mut chapters: Vec<ChapterFacet> = self
-            .chapters
+        // Sorted by (document number, chapter) before the lookups: the document number is
+        // the position in `meta.documents`, so no comparison has to search for it.
+        let mut counts: Vec<((u64, u64), usize)> = self.chapters.into_iter().collect();
+        counts.sort_unstable_by_key(|&(key, _)| key);
+        let chapters: Vec<ChapterFacet> = counts
             .into_iter()
             .filter_map(|((d, c), count)| {
                 let doc = meta.documents.get(d as usize)?;
@@ -882,9 +885,6 @@ impl FacetCounts {
                 })
             })
             .collect();
-        chapters.sort_by(|a, b| {
-            (meta.documents.iter().position(|d| d.slug == a.doc), a.number).cmp(&(meta.documents.iter().position(|d| d.slug == b.doc), b.number))
-        });
         let mut panels: Vec<(u64, PanelFacet)> = self
             .panels
             .into_iter()

@@ -1,4 +1,5 @@
-//! The JSON API. `GET /api/search` returns the same object as `plansearch search --json`.
+//! The JSON API. `GET /api/search` returns the same object as `plansearch search --json`,
+//! each hit with the badges of its passage's targets added (`targets`).
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
@@ -21,7 +22,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
     let sp = SearchParams::from(&params, &state, 10)?;
     let req = plansearch_search::Request { q: sp.q, limit: sp.limit, offset: sp.offset, filters: sp.filters, lang: sp.lang };
     let res = state.engine.search(&req)?;
-    Ok(Json(res).into_response())
+    Ok(Json(crate::records::with_badges(&state, &res)).into_response())
 }
 
 /// A passage with its neighbours, for the API and the passage page.

@@ -16,6 +16,7 @@ mod api;
 mod error;
 mod pages;
 mod params;
+mod records;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -42,6 +43,8 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct AppState {
     pub engine: Arc<Engine>,
     pub outline: Arc<Outline>,
+    /// Targets, projects and the quote checker, built from the passages at start.
+    pub records: Arc<records::Records>,
     templates: Arc<minijinja::Environment<'static>>,
 }
 
@@ -49,7 +52,8 @@ impl AppState {
     /// Build the state: load templates and compute the outline from the index.
     pub fn new(engine: Engine) -> Result<AppState, AppError> {
         let outline = Outline::build(&engine)?;
-        Ok(AppState { engine: Arc::new(engine), outline: Arc::new(outline), templates: Arc::new(templates()) })
+        let records = records::Records::build(&engine)?;
+        Ok(AppState { engine: Arc::new(engine), outline: Arc::new(outline), records: Arc::new(records), templates: Arc::new(templates()) })
     }
 
     pub(crate) fn render(&self, name: &str, ctx: minijinja::Value) -> Result<Response, AppError> {
@@ -74,6 +78,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("passage.html", include_str!("../../../web/templates/passage.html")),
     ("outline.html", include_str!("../../../web/templates/outline.html")),
     ("error.html", include_str!("../../../web/templates/error.html")),
+    ("targets.html", include_str!("../../../web/templates/targets.html")),
+    ("projects.html", include_str!("../../../web/templates/projects.html")),
 ];
 
 /// The static files, compiled in from `web/static`: name, content type, bytes.
@@ -91,12 +97,20 @@ pub fn app(state: AppState) -> Router {
         .route("/p/{doc}/{id}", get(pages::passage))
         .route("/p/{id}", get(pages::passage_default_doc))
         .route("/outline", get(pages::outline))
+        .route("/targets", get(records::targets_page))
+        .route("/projects", get(records::projects_page))
         .route("/static/{file}", get(static_file))
         .route("/healthz", get(api::healthz))
         .route("/api/search", get(api::search))
         .route("/api/passages/{doc}/{id}", get(api::passage))
         .route("/api/passages/{id}", get(api::passage_default_doc))
         .route("/api/outline", get(api::outline))
+        .route("/api/targets", get(records::targets_api))
+        .route("/api/targets.csv", get(records::targets_csv))
+        .route("/api/projects", get(records::projects_api))
+        .route("/api/projects.csv", get(records::projects_csv))
+        .route("/api/passages/{doc}/{id}/cite", get(records::cite_api))
+        .route("/api/verify", get(records::verify_api))
         .route("/api/openapi.json", get(api::openapi))
         .fallback(not_found)
         .with_state(state)

@@ -49,6 +49,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         .map(|h| {
             context! {
                 hit => h,
+                targets => state.records.badges(&h.doc, &h.id),
                 snippet_html => Value::from_safe_string(h.snippet_html.clone()),
                 snippet_en_html => h.snippet_en_html.clone().map(Value::from_safe_string),
             }
@@ -133,23 +134,25 @@ fn suggest(state: &AppState, res: &SearchResponse) -> Option<Value> {
 pub async fn passage(
     State(state): State<AppState>,
     path: Result<Path<(String, String)>, PathRejection>,
+    headers: axum::http::HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let Path((doc, id)) = path.map_err(|e| AppError::from(e).html())?;
-    render_passage(&state, &doc, &id, raw.as_deref())
+    render_passage(&state, &doc, &id, raw.as_deref(), &headers)
 }
 
 pub async fn passage_default_doc(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
+    headers: axum::http::HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let Path(id) = path.map_err(|e| AppError::from(e).html())?;
     let doc = state.outline.default_doc().to_string();
-    render_passage(&state, &doc, &id, raw.as_deref())
+    render_passage(&state, &doc, &id, raw.as_deref(), &headers)
 }
 
-fn render_passage(state: &AppState, doc: &str, id: &str, raw: Option<&str>) -> Result<Response, AppError> {
+fn render_passage(state: &AppState, doc: &str, id: &str, raw: Option<&str>, headers: &axum::http::HeaderMap) -> Result<Response, AppError> {
     let params = decode(raw).map_err(AppError::html)?;
     let view = load_passage(state, doc, id).map_err(AppError::html)?;
     let q = params.get("q").cloned().unwrap_or_default();
@@ -180,7 +183,11 @@ fn render_passage(state: &AppState, doc: &str, id: &str, raw: Option<&str>) -> R
     if ctx_doc.is_empty() {
         ctx_doc = doc.to_string();
     }
-    state.render("passage.html", context! { v => &view, text_html => text_html, text_en_html => text_en_html, q => &q, doc_title => ctx_doc })
+    let citations = crate::records::citation_blocks(state, &view.passage, headers);
+    state.render(
+        "passage.html",
+        context! { v => &view, text_html => text_html, text_en_html => text_en_html, q => &q, doc_title => ctx_doc, citations => citations },
+    )
 }
 
 pub async fn outline(State(state): State<AppState>) -> Result<Response, AppError> {

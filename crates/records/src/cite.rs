@@ -1,0 +1,367 @@
+//! Citations: the one place where the citation formats are defined. Every passage can be
+//! cited in GB/T 7714 (Chinese), Chicago (English), BibTeX and JSON, each with the passage id
+//! and its permalink.
+//!
+//! A heading recovered from the structure of the text has no title in the source: a
+//! citation names it by number and says the title is missing (`第五章（标题缺失）`, `chapter
+//! 5 (title not in source)`). It never borrows a title from elsewhere.
+//!
+//! The issuing body is read from the document title (`蔡甸区…纲要` → `蔡甸区人民政府`, and
+//! from the English title, `People's Government of Caidian District`); a title it cannot be
+//! read from gives a citation without an author rather than a guessed one.
+
+use plansearch_corpus::Passage;
+use serde::Serialize;
+use serde_json::json;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CiteFormat {
+    Gbt,
+    Chicago,
+    Bibtex,
+    Json,
+}
+
+impl CiteFormat {
+    pub const ALL: [CiteFormat; 4] = [CiteFormat::Gbt, CiteFormat::Chicago, CiteFormat::Bibtex, CiteFormat::Json];
+
+    pub fn parse(s: &str) -> Option<CiteFormat> {
+        match s.to_ascii_lowercase().as_str() {
+            "gbt" | "gb" | "gb/t" | "gbt7714" => Some(CiteFormat::Gbt),
+            "chicago" => Some(CiteFormat::Chicago),
+            "bibtex" | "bib" => Some(CiteFormat::Bibtex),
+            "json" => Some(CiteFormat::Json),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CiteFormat::Gbt => "gbt",
+            CiteFormat::Chicago => "chicago",
+            CiteFormat::Bibtex => "bibtex",
+            CiteFormat::Json => "json",
+        }
+    }
+
+    /// What a reader calls the format.
+    pub fn label(self) -> &'static str {
+        match self {
+            CiteFormat::Gbt => "GB/T 7714",
+            CiteFormat::Chicago => "Chicago",
+            CiteFormat::Bibtex => "BibTeX",
+            CiteFormat::Json => "JSON",
+        }
+    }
+}
+
+/// The document's title, in Chinese and, where there is one, its (unofficial) English.
+#[derive(Debug, Clone, Copy)]
+pub struct DocTitle<'a> {
+    pub zh: &'a str,
+    pub en: Option<&'a str>,
+}
+
+impl<'a> From<&'a str> for DocTitle<'a> {
+    fn from(zh: &'a str) -> DocTitle<'a> {
+        DocTitle { zh, en: None }
+    }
+}
+
+/// The title of a document, from its title passage (id `0`) and that passage's translation.
+pub fn doc_title<'a>(passages: &'a [Passage], doc: &str) -> Option<DocTitle<'a>> {
+    passages.iter().find(|p| p.doc == doc && p.id == "0").map(|p| DocTitle { zh: p.text.as_str(), en: p.text_en.as_deref() })
+}
+
+/// Where permalinks point: `PLANSEARCH_BASE_URL` when set, else the local server.
+pub fn configured_base_url() -> Option<String> {
+    std::env::var("PLANSEARCH_BASE_URL").ok().map(|s| s.trim().trim_end_matches('/').to_string()).filter(|s| s.starts_with("http"))
+}
+
+/// The base URL of `plansearch serve` with its default address.
+pub const LOCAL_BASE_URL: &str = "http://127.0.0.1:8080";
+
+/// The day a citation was made (the access date of an online source).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CiteDate {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl CiteDate {
+    /// Today, in UTC.
+    pub fn today() -> CiteDate {
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        CiteDate::from_days((secs / 86_400) as i64)
+    }
+
+    /// The civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+    pub fn from_days(days: i64) -> CiteDate {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        CiteDate { year, month, day }
+    }
+
+    /// `2025-11-29`
+    pub fn iso(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// `November 29, 2025`
+    pub fn long_en(self) -> String {
+        const MONTHS: [&str; 12] =
+            ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+        format!("{} {}, {}", MONTHS[(self.month.clamp(1, 12) - 1) as usize], self.day, self.year)
+    }
+}
+
+/// The passage's permalink under `base_url`.
+pub fn permalink(p: &Passage, base_url: &str) -> String {
+    format!("{}/p/{}/{}", base_url.trim_end_matches('/'), p.doc, p.id)
+}
+
+/// `蔡甸区人民政府` from `蔡甸区国民经济和社会发展…纲要`: the place the title opens with.
+fn author_zh(title: &str) -> Option<String> {
+    let head = title.split("国民经济").next().filter(|h| h.len() < title.len())?;
+    let head = head.trim();
+    (head.ends_with(['区', '市', '县', '省', '州', '旗']) && head.chars().count() <= 12).then(|| format!("{head}人民政府"))
+}
+
+/// `People's Government of Caidian District` from `… of Caidian District and …`.
+fn author_en(title: &str) -> Option<String> {
+    const KINDS: [&str; 5] = ["District", "City", "County", "Province", "Prefecture"];
+    let words: Vec<&str> = title.split_whitespace().collect();
+    for (i, w) in words.iter().enumerate() {
+        if KINDS.contains(w) && i > 0 && words[i - 1].chars().next().is_some_and(|c| c.is_uppercase()) && (i < 2 || words[i - 2] == "of") {
+            return Some(format!("People's Government of {} {}", words[i - 1], w));
+        }
+    }
+    None
+}
+
+/// `第四章第一节`, with `（标题缺失）` after a heading the source prints no title for.
+pub fn place_zh(p: &Passage) -> String {
+    let mut out = String::new();
+    if let Some(c) = &p.chapter {
+        out.push_str(&c.label());
+        if c.title.is_none() {
+            out.push_str("（标题缺失）");
+        }
+    }
+    if let Some(s) = &p.section {
+        out.push_str(&s.label());
+        if s.title.is_none() {
+            out.push_str("（标题缺失）");
+        }
+    }
+    if let Some(pr) = &p.panel {
+        if !out.is_empty() {
+            out.push('，');
+        }
+        if pr.numbered {
+            out.push_str(&format!("专栏 {}", pr.id));
+        } else if pr.title.is_empty() {
+            out.push_str("专栏（标题缺失）");
+        } else {
+            out.push_str(&format!("专栏“{}”", pr.title));
+        }
+    }
+    out
+}
+
+fn section_number(p: &Passage) -> Option<u32> {
+    p.section.as_ref().and_then(|s| s.number.rsplit('.').next()).and_then(|n| n.parse().ok())
+}
+
+/// `chapter 4 ("…"), section 1 ("…")`, with `(title not in source)` for a missing title.
+pub fn place_en(p: &Passage) -> String {
+    let mut parts = Vec::new();
+    let titled = |title: &Option<String>, title_en: &Option<String>| match (title, title_en) {
+        (None, _) => " (title not in source)".to_string(),
+        (Some(_), Some(en)) => format!(" (“{en}”)"),
+        (Some(zh), None) => format!(" (“{zh}”)"),
+    };
+    if let Some(c) = &p.chapter {
+        parts.push(format!("chapter {}{}", c.number, titled(&c.title, &c.title_en)));
+    }
+    if let (Some(s), Some(n)) = (&p.section, section_number(p)) {
+        parts.push(format!("section {n}{}", titled(&s.title, &s.title_en)));
+    }
+    if let Some(pr) = &p.panel {
+        let title = pr.title_en.clone().unwrap_or_else(|| pr.title.clone());
+        parts.push(match (pr.numbered, title.is_empty()) {
+            (true, true) => format!("panel {}", pr.id),
+            (true, false) => format!("panel {} (“{title}”)", pr.id),
+            (false, true) => "an untitled panel".to_string(),
+            (false, false) => format!("panel “{title}”"),
+        });
+    }
+    parts.join(", ")
+}
+
+fn bibtex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '{' | '}' | '%' | '&' | '#' | '_' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The note for English text: it is not the plan's own.
+pub const TRANSLATION_NOTE: &str = "English text is an unofficial translation; the Chinese original is authoritative.";
+
+/// Cite a passage, with today's date as the access date.
+pub fn cite(p: &Passage, doc_title: DocTitle, base_url: &str, format: CiteFormat) -> String {
+    cite_on(p, doc_title, base_url, format, CiteDate::today())
+}
+
+/// Cite a passage as of a given access date.
+pub fn cite_on(p: &Passage, doc: DocTitle, base_url: &str, format: CiteFormat, accessed: CiteDate) -> String {
+    let url = permalink(p, base_url);
+    match format {
+        CiteFormat::Gbt => {
+            let author = author_zh(doc.zh).map(|a| format!("{a}.")).unwrap_or_default();
+            let place = place_zh(p);
+            let place = if place.is_empty() { String::new() } else { format!("{place}，") };
+            format!("{author}《{}》[EB/OL]. {place}段落 {}. [{}]. {url}.", doc.zh, p.id, accessed.iso())
+        }
+        CiteFormat::Chicago => {
+            let author = doc.en.and_then(author_en).map(|a| format!("{a}. ")).unwrap_or_default();
+            let title = match doc.en {
+                Some(en) => format!("{} [{en}]", doc.zh),
+                None => doc.zh.to_string(),
+            };
+            let place = place_en(p);
+            let place = if place.is_empty() { String::new() } else { format!("{}, ", capitalize(&place)) };
+            let mut out = format!("{author}{title}. {place}passage {}. Accessed {}. {url}.", p.id, accessed.long_en());
+            if p.text_en.is_some() {
+                out.push(' ');
+                out.push_str(TRANSLATION_NOTE);
+            }
+            out
+        }
+        CiteFormat::Bibtex => {
+            let key: String = format!("{}-{}", p.doc, p.id).chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
+            let mut fields = Vec::new();
+            if let Some(a) = author_zh(doc.zh) {
+                fields.push(("author", format!("{{{}}}", bibtex_escape(&a))));
+            }
+            fields.push(("title", format!("{{{}}}", bibtex_escape(doc.zh))));
+            if let Some(en) = doc.en {
+                fields.push(("titleaddon", format!("{{{}}}", bibtex_escape(en))));
+            }
+            fields.push(("note", bibtex_escape(format!("{}，段落 {}", place_zh(p), p.id).trim_start_matches('，'))));
+            fields.push(("howpublished", format!("\\url{{{url}}}")));
+            fields.push(("url", url.clone()));
+            fields.push(("urldate", accessed.iso()));
+            fields.push(("language", "chinese".to_string()));
+            let body: Vec<String> = fields.iter().map(|(k, v)| format!("  {k} = {{{v}}}")).collect();
+            format!("@misc{{{key},\n{}\n}}", body.join(",\n"))
+        }
+        CiteFormat::Json => serde_json::to_string_pretty(&json_value(p, doc, &url, accessed)).unwrap_or_default(),
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn json_value(p: &Passage, doc: DocTitle, url: &str, accessed: CiteDate) -> serde_json::Value {
+    json!({
+        "doc": p.doc,
+        "passage_id": p.id,
+        "author": author_zh(doc.zh),
+        "author_en": doc.en.and_then(author_en),
+        "title": doc.zh,
+        "title_en": doc.en,
+        "place": place_zh(p),
+        "place_en": place_en(p),
+        "chapter": p.chapter,
+        "section": p.section,
+        "panel": p.panel,
+        "permalink": url,
+        "accessed": accessed.iso(),
+        "text": p.text,
+        "text_en": p.text_en,
+        "translation_note": p.text_en.as_ref().map(|_| TRANSLATION_NOTE),
+    })
+}
+
+/// Every format at once, for the API and the passage page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Citations {
+    pub doc: String,
+    pub passage_id: String,
+    pub permalink: String,
+    pub gbt: String,
+    pub chicago: String,
+    pub bibtex: String,
+    pub json: serde_json::Value,
+}
+
+pub fn citations(p: &Passage, doc: DocTitle, base_url: &str, accessed: CiteDate) -> Citations {
+    let url = permalink(p, base_url);
+    Citations {
+        doc: p.doc.clone(),
+        passage_id: p.id.clone(),
+        permalink: url.clone(),
+        gbt: cite_on(p, doc, base_url, CiteFormat::Gbt, accessed),
+        chicago: cite_on(p, doc, base_url, CiteFormat::Chicago, accessed),
+        bibtex: cite_on(p, doc, base_url, CiteFormat::Bibtex, accessed),
+        json: json_value(p, doc, &url, accessed),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_become_dates() {
+        assert_eq!(CiteDate::from_days(0).iso(), "1970-01-01");
+        assert_eq!(CiteDate::from_days(20_421).iso(), "2025-11-29");
+        assert_eq!(CiteDate::from_days(20_421).long_en(), "November 29, 2025");
+        assert_eq!(CiteDate::from_days(11_016).iso(), "2000-02-29");
+    }
+
+    #[test]
+    fn the_author_is_read_from_the_title() {
+        assert_eq!(author_zh("蔡甸区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要").as_deref(), Some("蔡甸区人民政府"));
+        assert_eq!(author_zh("关于某事的通知"), None);
+        assert_eq!(
+            author_en(
+                "Outline of the 14th Five-Year Plan for National Economic and Social Development of Caidian District and the Long-Range Objectives"
+            )
+            .as_deref(),
+            Some("People's Government of Caidian District")
+        );
+        assert_eq!(author_en("A Plan"), None);
+    }
+
+    #[test]
+    fn bibtex_special_characters_are_escaped() {
+        assert_eq!(bibtex_escape("50% & {x}_#"), "50\\% \\& \\{x\\}\\_\\#");
+    }
+}
