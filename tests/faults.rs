@@ -159,3 +159,38 @@ fn a_truncated_index_file_is_found_at_open_and_rebuilt() {
         assert_eq!(total(again, "莲藕"), expected);
     }
 }
+
+/// Every file of a build directory with its size and modification time.
+fn listing(dir: &Path) -> Vec<(String, u64, std::time::SystemTime)> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            let m = e.metadata().unwrap();
+            (e.file_name().to_string_lossy().into_owned(), m.len(), m.modified().unwrap())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn opening_and_searching_an_index_writes_nothing_so_a_read_only_folder_serves() {
+    let corpus = temp_copy_of_caidian();
+    let index = tempfile::tempdir().unwrap();
+    let (ix, _) = ensure(corpus.path(), index.path(), &mut |_| {}).unwrap();
+    let dir = ix.dir.clone();
+    drop(ix);
+    // tantivy's readers take a lock file in the index folder; a finished build needs none, and
+    // creating one fails on a read-only folder. (`scripts/faults.sh` serves one as nobody.)
+    for lock in [".tantivy-meta.lock", ".tantivy-writer.lock"] {
+        let _ = std::fs::remove_file(dir.join(lock));
+    }
+    let before = listing(&dir);
+    let root_before = listing(index.path());
+    let (ix, how) = ensure(corpus.path(), index.path(), &mut |_| {}).unwrap();
+    assert_eq!(how, Ensured::Fresh);
+    assert!(total(ix, "莲藕") > 0);
+    assert_eq!(listing(&dir), before, "opening or searching changed the build directory");
+    assert_eq!(listing(index.path()), root_before, "opening or searching changed the index root");
+}

@@ -52,6 +52,8 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
                 targets => state.records.badges(&h.doc, &h.id),
                 snippet_html => Value::from_safe_string(h.snippet_html.clone()),
                 snippet_en_html => h.snippet_en_html.clone().map(Value::from_safe_string),
+                en_cut_before => matches!((&h.text_en, &h.snippet_en), (Some(t), Some(s)) if !t.starts_with(s.as_str())),
+                en_cut_after => matches!((&h.text_en, &h.snippet_en), (Some(t), Some(s)) if !t.ends_with(s.as_str())),
             }
         })
         .collect();
