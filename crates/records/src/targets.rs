@@ -165,6 +165,10 @@ impl Target {
 
     /// `10万亩`, `≥95%`, `5—10家`: the value with its unit and comparator sign.
     pub fn amount(&self) -> String {
+        // A target written in words (完成市下达目标) is shown as written, without unit or sign.
+        if self.low.is_none() && self.high.is_none() {
+            return self.value.clone();
+        }
         let sign = match self.comparator {
             Comparator::AtLeast => "≥",
             Comparator::AtMost => "≤",
