@@ -268,9 +268,9 @@ pub fn convert(slug: &str, name: &str, source: &str, repairs: &Repairs) -> Resul
                     }
                     None => {}
                 }
-                push_block(&mut doc, Block::Paragraph(text.clone()));
+                doc.push_block(Block::Paragraph(text.clone()));
             }
-            Event::Panel(g) => push_block(&mut doc, Block::Panel(panels[*g].clone())),
+            Event::Panel(g) => doc.push_block(Block::Panel(panels[*g].clone())),
         }
     }
 
@@ -384,16 +384,6 @@ fn next_panel_chapter(events: &[Event], groups: &[Group], from: usize) -> Option
         }
     }
     None
-}
-
-fn push_block(doc: &mut Document, block: Block) {
-    match doc.chapters.last_mut() {
-        None => doc.front.push(block),
-        Some(ch) => match ch.sections.last_mut() {
-            Some(s) => s.blocks.push(block),
-            None => ch.blocks.push(block),
-        },
-    }
 }
 
 fn build_panel(g: &Group, lines: &[String], repairs: &Repairs) -> Result<Panel, String> {

@@ -205,7 +205,7 @@ pub fn read(slug: &str, md: &str) -> Result<Document, ReadError> {
             Event::End(TagEnd::BlockQuote(_)) => {
                 in_quote = false;
                 let p = panel.take().ok_or_else(|| fail("a block quote that is not a panel".into()))?;
-                push(&mut doc, Block::Panel(p));
+                doc.push_block(Block::Panel(p));
             }
             Event::Start(Tag::Paragraph) | Event::Start(Tag::Item) => text.clear(),
             Event::End(TagEnd::Paragraph) => {
@@ -216,7 +216,7 @@ pub fn read(slug: &str, md: &str) -> Result<Document, ReadError> {
                         text = body;
                         continue_para_or_note(&mut panel, &mut text);
                     }
-                    _ => push(&mut doc, Block::Paragraph(body)),
+                    _ => doc.push_block(Block::Paragraph(body)),
                 }
             }
             Event::End(TagEnd::Item) => {
@@ -259,16 +259,6 @@ fn continue_para_or_note(panel: &mut Option<Panel>, text: &mut String) {
     // never produces, so a paragraph in a panel is a note.
     if let Some(p) = panel.as_mut() {
         p.body.push(PanelBlock::Note(std::mem::take(text)));
-    }
-}
-
-fn push(doc: &mut Document, block: Block) {
-    match doc.chapters.last_mut() {
-        None => doc.front.push(block),
-        Some(ch) => match ch.sections.last_mut() {
-            Some(s) => s.blocks.push(block),
-            None => ch.blocks.push(block),
-        },
     }
 }
 

@@ -256,6 +256,18 @@ pub fn cells_text(cells: &[(String, String)]) -> String {
 }
 
 impl Document {
+    /// Append a block where reading has got to: the last section of the last chapter, the
+    /// chapter's introduction, or before the first chapter.
+    pub fn push_block(&mut self, block: Block) {
+        match self.chapters.last_mut() {
+            None => self.front.push(block),
+            Some(ch) => match ch.sections.last_mut() {
+                Some(s) => s.blocks.push(block),
+                None => ch.blocks.push(block),
+            },
+        }
+    }
+
     /// Flatten the document into passages in reading order, with their ids.
     pub fn passages(&self) -> Vec<Passage> {
         let mut f = Flattener { slug: &self.slug, out: Vec::new() };
