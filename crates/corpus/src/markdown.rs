@@ -210,12 +210,10 @@ pub fn read(slug: &str, md: &str) -> Result<Document, ReadError> {
             Event::Start(Tag::Paragraph) | Event::Start(Tag::Item) => text.clear(),
             Event::End(TagEnd::Paragraph) => {
                 let body = std::mem::take(&mut text);
+                // A paragraph in a panel is a note (the writer makes tight lists only, so
+                // item text never comes inside a paragraph).
                 match panel.as_mut() {
-                    // Paragraphs inside list items belong to the item.
-                    Some(_) if heading.is_none() && in_quote => {
-                        text = body;
-                        continue_para_or_note(&mut panel, &mut text);
-                    }
+                    Some(p) if in_quote => p.body.push(PanelBlock::Note(body)),
                     _ => doc.push_block(Block::Paragraph(body)),
                 }
             }
@@ -250,16 +248,6 @@ pub fn read(slug: &str, md: &str) -> Result<Document, ReadError> {
         return Err(ReadError { line: 1, message: "no `# title` heading".into() });
     }
     Ok(doc)
-}
-
-/// A paragraph directly inside a panel (not inside a list item) is a note; inside a list
-/// item the text stays for the item's end.
-fn continue_para_or_note(panel: &mut Option<Panel>, text: &mut String) {
-    // pulldown-cmark emits Paragraph inside Item only for loose lists, which the writer
-    // never produces, so a paragraph in a panel is a note.
-    if let Some(p) = panel.as_mut() {
-        p.body.push(PanelBlock::Note(std::mem::take(text)));
-    }
 }
 
 /// `第四章 标题` → (4, Some("标题")); `第五章` → (5, None).
