@@ -33,16 +33,35 @@ pub fn register(index: &tantivy::Index) {
 
 /// The English analysis of a text: (stemmed term, char start, char end).
 pub fn english_terms(text: &str) -> Vec<(String, usize, usize)> {
-    let mut analyzer = english();
-    let mut stream = analyzer.token_stream(text);
-    let starts: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
-    let char_at = |b: usize| starts.partition_point(|&x| x < b);
-    let mut out = Vec::new();
-    while stream.advance() {
-        let t = stream.token();
-        out.push((t.text.clone(), char_at(t.offset_from), char_at(t.offset_to)));
+    // Building the analyzer (its stop-word set, its stemmer) costs more than analysing a
+    // passage: keep one per thread.
+    thread_local! {
+        static ANALYZER: std::cell::RefCell<tantivy::tokenizer::TextAnalyzer> = std::cell::RefCell::new(english());
     }
-    out
+    ANALYZER.with_borrow_mut(|analyzer| {
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        // Byte offsets to character offsets, walking forward once.
+        let (mut byte, mut chars) = (0usize, 0usize);
+        let mut char_at = |b: usize| {
+            if b < byte {
+                byte = 0;
+                chars = 0;
+            }
+            chars += text[byte..b].chars().count();
+            byte = b;
+            chars
+        };
+        while stream.advance() {
+            let t = stream.token();
+            let (from, to) = (t.offset_from, t.offset_to);
+            let text = t.text.clone();
+            let s = char_at(from);
+            let e = char_at(to);
+            out.push((text, s, e));
+        }
+        out
+    })
 }
 
 /// jieba search-mode words (see the crate docs).

@@ -688,11 +688,15 @@ fn source_name(s: bilingual::Source) -> &'static str {
 /// Highlights: every occurrence of a unit (or an expansion) as typed; where a unit does not
 /// occur whole, its words (longest first, single characters only when the unit is one).
 pub fn highlight_spans(text: &str, units: &[(String, Vec<String>)]) -> (Vec<(usize, usize)>, u8) {
-    let hay: Vec<char> = normalize(text).chars().collect();
+    highlight_normalized(&normalize(text).chars().collect::<Vec<_>>(), units)
+}
+
+/// [`highlight_spans`] on text already normalized.
+fn highlight_normalized(hay: &[char], units: &[(String, Vec<String>)]) -> (Vec<(usize, usize)>, u8) {
     let mut spans = Vec::new();
     let mut tier = 3u8;
     for (unit, words) in units {
-        let whole = highlight::find_all_ignoring_space(&hay, &unit.chars().collect::<Vec<_>>());
+        let whole = highlight::find_all_ignoring_space(hay, &unit.chars().collect::<Vec<_>>());
         if !whole.is_empty() {
             spans.extend(whole);
             continue;
@@ -701,7 +705,7 @@ pub fn highlight_spans(text: &str, units: &[(String, Vec<String>)]) -> (Vec<(usi
         words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
         let mut found_all = true;
         for w in words {
-            let found = highlight::find_all(&hay, &w.chars().collect::<Vec<_>>());
+            let found = highlight::find_all(hay, &w.chars().collect::<Vec<_>>());
             found_all &= !found.is_empty();
             spans.extend(found);
         }
@@ -736,7 +740,7 @@ fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>], translator: &Tra
             }
         }
     }
-    let (highlights, zh_tier) = highlight_spans(&p.text, &zh_units);
+    let (highlights, zh_tier) = highlight_normalized(&hay.chars().collect::<Vec<_>>(), &zh_units);
     let highlights_en = p.text_en.as_deref().map(|en| english_spans(en, &en_phrases)).unwrap_or_default();
     let tier = if highlights.is_empty() && !highlights_en.is_empty() {
         tier.min(3)

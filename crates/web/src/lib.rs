@@ -57,8 +57,9 @@ impl AppState {
     }
 
     pub(crate) fn render(&self, name: &str, ctx: minijinja::Value) -> Result<Response, AppError> {
-        let tmpl = self.templates.get_template(name).map_err(|e| AppError::internal(format!("template {name}: {e}")))?;
-        let html = tmpl.render(ctx).map_err(|e| AppError::internal(format!("template {name}: {e:#}")))?;
+        // A page that fails is answered with the site's error page, not JSON.
+        let tmpl = self.templates.get_template(name).map_err(|e| AppError::internal(format!("template {name}: {e}")).html())?;
+        let html = tmpl.render(ctx).map_err(|e| AppError::internal(format!("template {name}: {e:#}")).html())?;
         Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
     }
 }

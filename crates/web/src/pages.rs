@@ -30,7 +30,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         return state.render("search.html", context! { examples => EXAMPLES, q => "", outline => &*state.outline });
     }
     let req = Request { q: sp.q.clone(), limit: sp.limit, offset: sp.offset, filters: sp.filters.clone(), lang: sp.lang };
-    let res = state.engine.search(&req)?;
+    let res = state.engine.search(&req).map_err(|e| AppError::from(e).html())?;
     let suggestion = if res.total == 0 { suggest(&state, &res) } else { None };
 
     // The hit map: every chapter of the plan, with its count and its share of the largest.
