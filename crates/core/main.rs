@@ -39,6 +39,9 @@ enum Command {
         /// The address to listen on; loopback unless you say otherwise.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
+        /// How many /api/search responses to keep for repeated queries (0: none).
+        #[arg(long, default_value_t = plansearch_web::DEFAULT_CACHE)]
+        cache: usize,
     },
     /// Search the plan and print ranked passages (`--json`: the API's response object).
     Search {
@@ -122,7 +125,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ingest => ingest(&cli.corpus),
         Command::Passages { json } => passages(&cli.corpus, json),
         Command::Build => build(&cli.corpus, &cli.index),
-        Command::Serve { addr } => serve(&cli.corpus, &cli.index, addr),
+        Command::Serve { addr, cache } => serve(&cli.corpus, &cli.index, addr, cache),
         Command::Search { query, json, limit, offset, lang } => search(&cli.corpus, &cli.index, &query.join(" "), json, limit, offset, &lang),
         Command::Targets { query, json, csv, chapter, year, binding, kind } => {
             let output = records_cli::Output::from_flags(json, csv);
@@ -134,13 +137,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn serve(corpus: &std::path::Path, index: &std::path::Path, addr: std::net::SocketAddr) -> anyhow::Result<ExitCode> {
+fn serve(corpus: &std::path::Path, index: &std::path::Path, addr: std::net::SocketAddr, cache: usize) -> anyhow::Result<ExitCode> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "plansearch=info,tower_http=info".into()))
         .with_writer(std::io::stderr)
         .init();
     let engine = open_engine(corpus, index)?;
-    let state = plansearch_web::AppState::new(engine).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    let state = plansearch_web::AppState::with_cache(engine, cache).map_err(|e| anyhow::anyhow!("{}", e.message))?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;

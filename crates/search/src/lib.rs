@@ -795,8 +795,25 @@ pub fn english_spans(text: &str, phrases: &[String]) -> Vec<(usize, usize)> {
     }
     let chars: Vec<char> = text.chars().collect();
     let mut spans: Vec<(usize, usize)> = Vec::new();
-    for (t, s, e) in plansearch_analysis::tokenizer::english_terms(text) {
-        if !stems.contains(&t) {
+    // The words of the text as the English analyzer would cut them (runs of letters and
+    // digits), each stemmed once per thread and remembered: the translation's vocabulary is
+    // small, and stemming every word of every hit was most of a search's time.
+    let mut words = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_alphanumeric() {
+            i += 1;
+        }
+        words.push((start, i));
+    }
+    for (s, e) in words {
+        let word: String = chars[s..e].iter().collect();
+        if !stem_of(&word).is_some_and(|t| stems.contains(&t)) {
             continue;
         }
         match spans.last_mut() {
@@ -805,6 +822,24 @@ pub fn english_spans(text: &str, phrases: &[String]) -> Vec<(usize, usize)> {
         }
     }
     spans
+}
+
+/// The English analyzer's term for one word (`None` for a stop word), remembered per thread.
+fn stem_of(word: &str) -> Option<String> {
+    thread_local! {
+        static STEMS: std::cell::RefCell<HashMap<String, Option<String>>> = std::cell::RefCell::new(HashMap::new());
+    }
+    STEMS.with_borrow_mut(|cache| {
+        if let Some(t) = cache.get(word) {
+            return t.clone();
+        }
+        if cache.len() > 100_000 {
+            cache.clear();
+        }
+        let t = plansearch_analysis::tokenizer::english_terms(word).into_iter().next().map(|(t, _, _)| t);
+        cache.insert(word.to_string(), t.clone());
+        t
+    })
 }
 
 /// `第四章 聚力实体经济… › 第一节 大力发展先进制造业 › 专栏 4-1 汽车…`, with "title not in

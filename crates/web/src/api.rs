@@ -14,15 +14,34 @@ use crate::{AppError, AppState};
 
 pub async fn healthz(State(state): State<AppState>) -> Response {
     let meta = &state.engine.index.meta;
-    Json(json!({"status": "ok", "passages": meta.passages, "documents": meta.documents.len(), "built_at_unix": meta.built_at_unix})).into_response()
+    let (entries, hits, misses) = state.search_cache.stats();
+    Json(json!({
+        "status": "ok",
+        "passages": meta.passages,
+        "documents": meta.documents.len(),
+        "built_at_unix": meta.built_at_unix,
+        "search_cache": {"entries": entries, "hits": hits, "misses": misses},
+    }))
+    .into_response()
 }
 
 pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+    let key = raw.clone().unwrap_or_default();
+    if let Some(bytes) = state.search_cache.get(&key) {
+        return Ok(json_bytes(bytes, "hit"));
+    }
     let params = decode(raw.as_deref())?;
     let sp = SearchParams::from(&params, &state, 10)?;
     let req = plansearch_search::Request { q: sp.q, limit: sp.limit, offset: sp.offset, filters: sp.filters, lang: sp.lang };
     let res = state.engine.search(&req)?;
-    Ok(Json(crate::records::with_badges(&state, &res)).into_response())
+    let bytes = serde_json::to_vec(&crate::records::with_badges(&state, &res)).map_err(|e| AppError::internal(e.to_string()))?;
+    let bytes = axum::body::Bytes::from(bytes);
+    state.search_cache.put(key, bytes.clone());
+    Ok(json_bytes(bytes, "miss"))
+}
+
+fn json_bytes(bytes: axum::body::Bytes, cache: &'static str) -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "application/json"), (axum::http::HeaderName::from_static("x-cache"), cache)], bytes).into_response()
 }
 
 /// A passage with its neighbours, for the API and the passage page.

@@ -13,6 +13,7 @@
 //! on the stored text, escaped, with `<mark>` as the only markup.
 
 mod api;
+mod cache;
 mod error;
 mod pages;
 mod params;
@@ -45,15 +46,31 @@ pub struct AppState {
     pub outline: Arc<Outline>,
     /// Targets, projects and the quote checker, built from the passages at start.
     pub records: Arc<records::Records>,
+    /// Serialized `/api/search` responses by query string.
+    pub search_cache: Arc<cache::ResponseCache>,
     templates: Arc<minijinja::Environment<'static>>,
 }
+
+/// How many `/api/search` responses are kept by default.
+pub const DEFAULT_CACHE: usize = 1024;
 
 impl AppState {
     /// Build the state: load templates and compute the outline from the index.
     pub fn new(engine: Engine) -> Result<AppState, AppError> {
+        AppState::with_cache(engine, DEFAULT_CACHE)
+    }
+
+    /// The state with a response cache of `capacity` entries (0: no cache).
+    pub fn with_cache(engine: Engine, capacity: usize) -> Result<AppState, AppError> {
         let outline = Outline::build(&engine)?;
         let records = records::Records::build(&engine)?;
-        Ok(AppState { engine: Arc::new(engine), outline: Arc::new(outline), records: Arc::new(records), templates: Arc::new(templates()) })
+        Ok(AppState {
+            engine: Arc::new(engine),
+            outline: Arc::new(outline),
+            records: Arc::new(records),
+            search_cache: Arc::new(cache::ResponseCache::new(capacity)),
+            templates: Arc::new(templates()),
+        })
     }
 
     pub(crate) fn render(&self, name: &str, ctx: minijinja::Value) -> Result<Response, AppError> {
