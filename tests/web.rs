@@ -780,3 +780,18 @@ async fn a_100_kb_query_over_the_wire_is_refused_with_a_4xx() {
     assert!((400..500).contains(&status), "{status}: {answer}");
     server.abort();
 }
+
+#[tokio::test]
+async fn a_repeated_search_is_answered_from_the_cache_with_the_same_body() {
+    let uri = format!("/api/search?q={}&limit=3", enc("养老服务 机构"));
+    let first = get(&uri).await;
+    let second = get(&uri).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(second.headers.get("x-cache").and_then(|v| v.to_str().ok()), Some("hit"));
+    assert_eq!(first.body, second.body);
+    assert_eq!(second.headers.get("content-type").and_then(|v| v.to_str().ok()), Some("application/json"));
+    // Errors are never cached: a bad request stays a bad request.
+    let bad = get("/api/search?limit=abc").await;
+    assert_eq!(get("/api/search?limit=abc").await.status, bad.status);
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
