@@ -315,7 +315,8 @@ fn english_and_pinyin_queries_find_chinese_passages_and_say_what_was_searched() 
 #[test]
 fn odd_english_input_is_handled() {
     // Unknown words, a very long English query, a word with hundreds of senses, mixed scripts.
-    for q in ["zxqvw blorf", &"development of the district ".repeat(40), "make", "do", "the", "xiang1cun 振兴 lotus", "ＡＩＲ ＱＵＡＬＩＴＹ"] {
+    for q in ["zxqvw blorf", &"development of the district ".repeat(40), "make", "do", "the", "xiang1cun 振兴 lotus", "ＡＩＲ ＱＵＡＬＩＴＹ"]
+    {
         let res = search(q, 10);
         let expanded = res.interpreted.expanded.len();
         assert!(expanded <= 4 * res.interpreted.groups.len().max(1) + 8, "{q}: {expanded} expansions");

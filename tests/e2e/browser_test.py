@@ -299,6 +299,11 @@ def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PLANSEARCH_BIN", "target/release/plansearch")
     binary = os.path.join(REPO, binary) if not os.path.isabs(binary) else binary
     os.makedirs(ARTIFACTS, exist_ok=True)
+    for stale in ("search.png", "passage.png", "failure.png"):
+        try:
+            os.remove(os.path.join(ARTIFACTS, stale))
+        except FileNotFoundError:
+            pass
 
     server = driver = wd = None
     profile = None
