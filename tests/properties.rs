@@ -155,8 +155,8 @@ proptest! {
 #[test]
 fn inputs_that_once_failed() {
     let dir = crate::util::repo().join("fuzz/regressions");
-    let targets: [(&str, fn(&[u8])); 3] =
-        [("query_parser", checks::query_parser), ("highlighter", checks::highlighter), ("normalizer", checks::normalizer)];
+    type Target = (&'static str, fn(&[u8]));
+    let targets: [Target; 3] = [("query_parser", checks::query_parser), ("highlighter", checks::highlighter), ("normalizer", checks::normalizer)];
     let mut n = 0;
     for (target, check) in targets {
         for f in std::fs::read_dir(dir.join(target)).unwrap() {

@@ -204,12 +204,14 @@ mod tests {
     use super::*;
 
     fn translator() -> Translator {
-        let mut v = Vocabulary::default();
-        v.glossary = vec![
-            ("空气质量".into(), "air quality".into()),
-            ("中德国际产业园".into(), "Sino-German International Industrial Park".into()),
-            ("养老服务".into(), "elderly care services".into()),
-        ];
+        let mut v = Vocabulary {
+            glossary: vec![
+                ("空气质量".into(), "air quality".into()),
+                ("中德国际产业园".into(), "Sino-German International Industrial Park".into()),
+                ("养老服务".into(), "elderly care services".into()),
+            ],
+            ..Default::default()
+        };
         v.en_zh.insert("quality".into(), vec!["质量".into()]);
         v.pinyin.insert("xiangcunzhenxing".into(), vec!["乡村振兴".into()]);
         v.pinyin.insert("lianou".into(), vec!["莲藕".into()]);
