@@ -216,13 +216,4 @@ impl Corpus {
         }
         all
     }
-
-    pub fn document(&self, slug: &str) -> Option<&Document> {
-        self.documents.iter().find(|d| d.slug == slug)
-    }
-
-    /// The newest modification time of any corpus Markdown: an index older than this is stale.
-    pub fn newest_mtime(root: &Path) -> Option<std::time::SystemTime> {
-        Self::document_dirs(root).ok()?.iter().filter_map(|d| std::fs::metadata(d.join(PLAN_MD)).and_then(|m| m.modified()).ok()).max()
-    }
 }

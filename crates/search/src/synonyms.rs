@@ -56,14 +56,6 @@ impl Synonyms {
     pub fn expand(&self, unit: &str) -> Vec<String> {
         self.map.get(unit).map(|v| v.iter().take(MAX_EXPANSIONS).cloned().collect()).unwrap_or_default()
     }
-
-    pub fn len(&self) -> usize {
-        self.map.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
-    }
 }
 
 #[cfg(test)]
