@@ -11,7 +11,7 @@
 #    Python's sqlite3, its latency beside ours as a ratio (scripts/fts5_peer.py).
 # 3. HTTP on loopback with wrk: /api/search over mixed queries and /healthz, throughput,
 #    p50/p99, errors and the server's resident memory (scripts/load.sh, BENCH_HTTP_SECONDS
-#    per endpoint, default 15).
+#    per endpoint, default 15), once with the server's response cache and once without.
 # Everything is also written to target/bench/ (summary.md holds the tables).
 # Settings: BENCH_REPS (runs per query, 30), BENCH_BUILDS (timed builds, 5), BENCH_HTTP_SECONDS.
 set -euo pipefail
@@ -46,14 +46,18 @@ echo "bench: SQLite FTS5 trigram peer"
 python3 scripts/fts5_peer.py --passages "$OUT/passages.jsonl" --queries benches/queries.txt --reps "$REPS" \
     --ours "$OUT/inprocess.json" --json "$OUT/fts5.json" | tee "$OUT/fts5.md"
 
-echo
-echo "bench: HTTP with wrk, ${HTTP_SECONDS}s per endpoint (scripts/load.sh; log in $OUT/load.log)"
-if ! LOAD_DURATION=$HTTP_SECONDS bash scripts/load.sh >"$OUT/load.log" 2>&1; then
-    tail -40 "$OUT/load.log"
-    echo "bench: the HTTP load run failed"
-    exit 1
-fi
-sed -n '/^| endpoint/,$p' target/load/summary.md | tee "$OUT/http.md"
+# The server keeps a cache of /api/search responses; the query list repeats, so the first
+# run measures mostly the cache and the second (--cache 0) every search.
+for cache in 1024 0; do
+    echo
+    echo "bench: HTTP with wrk, ${HTTP_SECONDS}s per endpoint, server --cache $cache (scripts/load.sh; log in $OUT/load-cache$cache.log)"
+    if ! LOAD_DURATION=$HTTP_SECONDS LOAD_CACHE=$cache bash scripts/load.sh >"$OUT/load-cache$cache.log" 2>&1; then
+        tail -40 "$OUT/load-cache$cache.log"
+        echo "bench: the HTTP load run failed"
+        exit 1
+    fi
+    sed -n '/^| endpoint/,$p' target/load/summary.md | tee "$OUT/http-cache$cache.md"
+done
 
 {
     # The in-process table with the FTS5 row under it, then the build table.
@@ -65,9 +69,13 @@ sed -n '/^| endpoint/,$p' target/load/summary.md | tee "$OUT/http.md"
     sed -n '/^| build/,/^$/p' "$OUT/inprocess.md"
     grep '^index opened' "$OUT/inprocess.md"
     echo
-    echo "## HTTP (loopback, wrk)"
+    echo "## HTTP (loopback, wrk), server with its response cache (--cache 1024)"
     echo
-    cat "$OUT/http.md"
+    cat "$OUT/http-cache1024.md"
+    echo
+    echo "## HTTP (loopback, wrk), server without a cache (--cache 0): every request searches"
+    echo
+    cat "$OUT/http-cache0.md"
 } >>"$OUT/summary.md"
 echo
 echo "bench: summary ($OUT/summary.md)"

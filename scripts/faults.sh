@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fault injection on the real binary, in a temporary copy of the corpus and index:
 #
-#   bash scripts/faults.sh            # FAULTS_KILLS=25 kills by default
+#   bash scripts/faults.sh            # FAULTS_KILLS=30 builds interrupted by default
 #
 # 1. SIGKILL `plansearch build` at random moments (FAULTS_KILLS times, seed FAULTS_SEED);
 #    after each, the index must open as it is (no rebuild) and `plansearch search --json 莲藕`
@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-KILLS=${FAULTS_KILLS:-25}
+KILLS=${FAULTS_KILLS:-30}
 SEED=${FAULTS_SEED:-1}
 RANDOM=$SEED
 # PLANSEARCH_BIN: test that binary instead of building target/release/plansearch.
@@ -39,13 +39,13 @@ cp -r corpus "$WORK/corpus"
 CORPUS=$WORK/corpus
 INDEX=$WORK/index
 ps_() { "$BIN" --corpus "$CORPUS" --index "$INDEX" "$@"; }
-fail() { echo "faults: FAILED: $*"; exit 1; }
+fail() { echo "faults: FAILED: $*" >&2; exit 1; }
 ok() { echo "faults: ok: $*"; }
 
 # The total for 莲藕, and whether search had to (re)build first.
 TOTAL_OUT=$WORK/search.json
 search_total() {
-    ps_ search --json 莲藕 >"$TOTAL_OUT" 2>"$WORK/search.err" || { cat "$WORK/search.err"; fail "search exited non-zero"; }
+    ps_ search --json 莲藕 >"$TOTAL_OUT" 2>"$WORK/search.err" || fail "search exited non-zero: $(cat "$WORK/search.err")"
     python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"])' "$TOTAL_OUT"
 }
 
@@ -58,14 +58,19 @@ EXPECTED=$(search_total)
 [[ -s $WORK/search.err ]] && fail "search after a fresh build said: $(cat "$WORK/search.err")"
 echo "faults: a full build takes ${FULL_MS} ms; 莲藕 finds $EXPECTED passages"
 swapped=0
+kills=0
 for k in $(seq "$KILLS"); do
     before=$(cat "$INDEX/CURRENT")
-    delay_ms=$(( RANDOM % (FULL_MS * 12 / 10 + 1) ))
-    ps_ build >/dev/null 2>&1 &
+    delay_ms=$(( RANDOM % (FULL_MS + 1) ))
+    # The binary itself in the background (not through ps_, whose subshell would be the one
+    # killed while the build ran on).
+    "$BIN" --corpus "$CORPUS" --index "$INDEX" build >/dev/null 2>&1 &
     pid=$!
     sleep "$(awk -v m="$delay_ms" 'BEGIN {printf "%.3f", m / 1000}')"
-    kill -KILL "$pid" 2>/dev/null || true
+    killed=no
+    kill -KILL "$pid" 2>/dev/null && killed=yes
     wait "$pid" 2>/dev/null || true
+    pgrep -f -- "--index $INDEX build" >/dev/null && fail "kill $k: a build is still running after SIGKILL"
     after=$(cat "$INDEX/CURRENT")
     [[ $before != "$after" ]] && swapped=$((swapped + 1))
     [[ -d $INDEX/${after%$'\n'} ]] || fail "kill $k at ${delay_ms} ms: CURRENT names a missing directory"
@@ -73,9 +78,10 @@ for k in $(seq "$KILLS"); do
     if grep -q . "$WORK/search.err"; then fail "kill $k at ${delay_ms} ms: search had to rebuild: $(cat "$WORK/search.err")"; fi
     [[ $got == "$EXPECTED" ]] || fail "kill $k at ${delay_ms} ms: 莲藕 finds $got, not $EXPECTED"
     leftovers=$(find "$INDEX" -maxdepth 1 -name 'build-*' | wc -l)
-    echo "faults:   kill $k at ${delay_ms} ms: index opens, total $got, $leftovers build dir(s) on disk$([[ $before != "$after" ]] && echo ', the build had swapped in')"
+    [[ $killed == yes ]] && kills=$((kills + 1))
+    echo "faults:   kill $k at ${delay_ms} ms ($([[ $killed == yes ]] && echo SIGKILLed || echo 'had finished')): index opens, total $got, $leftovers build dir(s) on disk$([[ $before != "$after" ]] && echo ', the build had swapped in')"
 done
-ok "$KILLS kills during builds ($swapped landed after the swap): the previous complete index served every time"
+ok "$KILLS builds interrupted at random moments ($kills SIGKILLed while running, $swapped had swapped in first): the previous complete index served every time"
 ps_ build >/dev/null
 leftovers=$(find "$INDEX" -maxdepth 1 -name 'build-*' | wc -l)
 [[ $leftovers == 1 ]] || fail "the next complete build left $leftovers build directories"
@@ -93,7 +99,7 @@ wait "$holder"
 ok "a second build while one holds the lock is refused with a clear message; the index is intact"
 refused=0
 for round in 1 2 3 4 5; do
-    ps_ build >/dev/null 2>&1 &
+    "$BIN" --corpus "$CORPUS" --index "$INDEX" build >/dev/null 2>&1 &
     first=$!
     # Start the second once the first has its lock (its build directory exists).
     for _ in $(seq 200); do
