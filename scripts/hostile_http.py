@@ -228,8 +228,10 @@ def start_server():
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    index = os.path.join(ROOT, "target/hostile/index")
-    log = open(os.path.join(ROOT, "target/hostile/server.log"), "wb") if os.makedirs(os.path.join(ROOT, "target/hostile"), exist_ok=True) is None else None
+    out = os.path.join(ROOT, "target/hostile")
+    os.makedirs(out, exist_ok=True)
+    index = os.path.join(out, "index")
+    log = open(os.path.join(out, "server.log"), "wb")
     proc = subprocess.Popen([binary, "--index", index, "serve", "--addr", f"127.0.0.1:{port}"], cwd=ROOT, stdout=log, stderr=log)
     return proc, f"http://127.0.0.1:{port}"
 
