@@ -159,7 +159,9 @@ fn inputs_that_once_failed() {
     let targets: [Target; 3] = [("query_parser", checks::query_parser), ("highlighter", checks::highlighter), ("normalizer", checks::normalizer)];
     let mut n = 0;
     for (target, check) in targets {
-        for f in std::fs::read_dir(dir.join(target)).unwrap() {
+        // A target with no saved input has no folder in git.
+        let Ok(entries) = std::fs::read_dir(dir.join(target)) else { continue };
+        for f in entries {
             let path = f.unwrap().path();
             let input = std::fs::read(&path).unwrap();
             for (_, other) in targets {
