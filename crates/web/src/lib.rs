@@ -95,7 +95,6 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("search.html", include_str!("../../../web/templates/search.html")),
     ("passage.html", include_str!("../../../web/templates/passage.html")),
     ("outline.html", include_str!("../../../web/templates/outline.html")),
-    ("error.html", include_str!("../../../web/templates/error.html")),
     ("targets.html", include_str!("../../../web/templates/targets.html")),
     ("projects.html", include_str!("../../../web/templates/projects.html")),
 ];
