@@ -11,69 +11,15 @@ use plansearch_search::highlight::to_html;
 use plansearch_search::parse;
 use proptest::prelude::*;
 
-/// Query syntax, plan text, HTML metacharacters, full-width and traditional forms.
-const PIECES: &[&str] = &[
-    "\"",
-    "“",
-    "”",
-    "「",
-    "」",
-    "＂",
-    "-",
-    " ",
-    "\u{3000}",
-    "OR",
-    "|",
-    "chapter:",
-    "section:",
-    "panel:",
-    "kind:",
-    "doc:",
-    "company:",
-    "：",
-    "第",
-    "章",
-    "七",
-    "4-1",
-    "4.1",
-    "7",
-    "abc",
-    "&",
-    "<",
-    ">",
-    "'",
-    "<mark>",
-    "\n",
-    "\u{7}",
-    "\u{200b}",
-    "\u{301}",
-    "😀",
-    "ＧＤＰ",
-    "ｃｈａｐｔｅｒ",
-    "鄉村振興",
-    "乡村振兴",
-    "莲藕",
-    "中法武汉生态示范城",
-    "。",
-    "；",
-    "23.4",
-    "5g",
-    "lianou",
-    "xiāngcūn",
-    "air quality",
-    "%zz",
-    "𠀀",
-];
-
 fn piece() -> impl Strategy<Value = String> {
     prop_oneof![
-        3 => proptest::sample::select(PIECES).prop_map(str::to_string),
+        3 => proptest::sample::select(checks::PIECES).prop_map(str::to_string),
         1 => any::<char>().prop_map(|c| c.to_string()),
         1 => proptest::char::range('\u{4e00}', '\u{9fff}').prop_map(|c| c.to_string()),
     ]
 }
 
-/// A string made of [`PIECES`] and random characters.
+/// A string made of [`checks::PIECES`] and random characters.
 fn hostile() -> impl Strategy<Value = String> {
     proptest::collection::vec(piece(), 0..24).prop_map(|v| v.concat())
 }

@@ -157,10 +157,7 @@ pub async fn passage_default_doc(
 fn render_passage(state: &AppState, doc: &str, id: &str, raw: Option<&str>, headers: &axum::http::HeaderMap) -> Result<Response, AppError> {
     let params = decode(raw).map_err(AppError::html)?;
     let view = load_passage(state, doc, id).map_err(AppError::html)?;
-    let q = params.get("q").cloned().unwrap_or_default();
-    if q.chars().count() > plansearch_search::MAX_QUERY_CHARS {
-        return Err(AppError::bad_request("query_too_long", "the query is too long").html());
-    }
+    let q = crate::params::query(&params).map_err(AppError::html)?;
     // Highlight the query's units (or their words) in the passage.
     let spans = if q.trim().is_empty() {
         vec![]

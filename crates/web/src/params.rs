@@ -66,13 +66,19 @@ fn number(params: &HashMap<String, String>, name: &str) -> Result<Option<usize>,
     }
 }
 
+/// The `q` parameter (empty when absent), refused when over [`MAX_QUERY_CHARS`].
+pub fn query(params: &HashMap<String, String>) -> Result<String, AppError> {
+    let q = params.get("q").cloned().unwrap_or_default();
+    let n = q.chars().count();
+    if n > MAX_QUERY_CHARS {
+        return Err(AppError::bad_request("query_too_long", format!("the query has {n} characters; the limit is {MAX_QUERY_CHARS}")));
+    }
+    Ok(q)
+}
+
 impl SearchParams {
     pub fn from(params: &HashMap<String, String>, state: &AppState, default_limit: usize) -> Result<SearchParams, AppError> {
-        let q = params.get("q").cloned().unwrap_or_default();
-        let n = q.chars().count();
-        if n > MAX_QUERY_CHARS {
-            return Err(AppError::bad_request("query_too_long", format!("the query has {n} characters; the limit is {MAX_QUERY_CHARS}")));
-        }
+        let q = query(params)?;
         let limit = number(params, "limit")?.unwrap_or(default_limit);
         if limit == 0 {
             return Err(AppError::bad_request("bad_parameter", format!("limit must be between 1 and {MAX_LIMIT}")));

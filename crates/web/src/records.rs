@@ -127,14 +127,7 @@ fn bad(message: String) -> AppError {
 
 fn target_query(state: &AppState, params: &HashMap<String, String>) -> Result<TargetQuery, AppError> {
     let get = |k: &str| params.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let q = params.get("q").cloned().unwrap_or_default();
-    let n = q.chars().count();
-    if n > plansearch_search::MAX_QUERY_CHARS {
-        return Err(AppError::bad_request(
-            "query_too_long",
-            format!("the query has {n} characters; the limit is {}", plansearch_search::MAX_QUERY_CHARS),
-        ));
-    }
+    let q = crate::params::query(params)?;
     let mut filter = TargetFilter { query: q, ..Default::default() };
     if let Some(c) = get("chapter") {
         let mut f = plansearch_search::Filters::default();
@@ -387,14 +380,7 @@ pub async fn targets_page(State(state): State<AppState>, RawQuery(raw): RawQuery
 // ---- projects --------------------------------------------------------------------------------
 
 fn project_query(params: &HashMap<String, String>) -> Result<String, AppError> {
-    let q = params.get("q").cloned().unwrap_or_default();
-    let n = q.chars().count();
-    if n > plansearch_search::MAX_QUERY_CHARS {
-        return Err(AppError::bad_request(
-            "query_too_long",
-            format!("the query has {n} characters; the limit is {}", plansearch_search::MAX_QUERY_CHARS),
-        ));
-    }
+    let q = crate::params::query(params)?;
     Ok(q)
 }
 
