@@ -126,6 +126,113 @@ fn every_random_substring_finds_every_passage_that_contains_it() {
     }
 }
 
+/// A fixed-seed xorshift generator, so random tests check the same inputs each run.
+fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    }
+}
+
+/// Text as exact search reads it: normalized, whitespace gone.
+fn squeezed(text: &str) -> String {
+    plansearch_analysis::normalize(text).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn a_quoted_random_stretch_of_text_finds_exactly_the_passages_that_hold_it() {
+    // Any stretch of a passage, punctuation, digits and Latin included, as long as it does
+    // not cut a number or a Latin word in two (those are whole words).
+    let passages = caidian().passages();
+    let texts: Vec<String> = passages.iter().map(|p| squeezed(&p.text)).collect();
+    let mut next = xorshift(0x2545f4914f6cdd1d);
+    let (mut checked, mut with_marks) = (0, 0);
+    while checked < 200 {
+        let p = &passages[(next() % passages.len() as u64) as usize];
+        let normalized = plansearch_analysis::normalize(&p.text);
+        let chars: Vec<char> = p.text.chars().collect();
+        let len = 2 + (next() % 10) as usize;
+        if chars.len() < len {
+            continue;
+        }
+        let at = (next() % (chars.len() - len + 1) as u64) as usize;
+        let inside_latin = |i: usize| {
+            plansearch_analysis::runs(&normalized).iter().any(|r| r.kind == plansearch_analysis::RunKind::Latin && r.start < i && i < r.end)
+        };
+        let sub: String = chars[at..at + len].iter().collect();
+        if inside_latin(at) || inside_latin(at + len) || sub.contains(['"', '“', '”']) || !sub.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        let needle = squeezed(&sub);
+        let expected = texts.iter().filter(|t| t.contains(&needle)).count();
+        let res = search(&format!("\"{sub}\""), 10);
+        assert_eq!(res.total, expected, "\"{sub}\": {} found, {expected} passages hold it", res.total);
+        assert!(res.hits.iter().all(|h| squeezed(&h.text).contains(&needle)), "\"{sub}\": a hit without it");
+        with_marks += usize::from(sub.chars().any(|c| !c.is_alphanumeric() && !c.is_whitespace()));
+        checked += 1;
+    }
+    assert!(with_marks > 50, "the stretches should include punctuation often ({with_marks})");
+}
+
+#[test]
+fn a_quote_holds_its_punctuation() {
+    // 研发生产 and 研发、生产 are different texts to someone quoting; the plan has both.
+    let plain = search("\"研发生产\"", 100);
+    let marked = search("\"研发、生产\"", 100);
+    assert!(plain.total > 0 && marked.total > 0, "{} {}", plain.total, marked.total);
+    assert!(plain.hits.iter().all(|h| squeezed(&h.text).contains("研发生产")));
+    assert!(marked.hits.iter().all(|h| squeezed(&h.text).contains("研发、生产")));
+    assert_ne!(ids(&plain), ids(&marked));
+}
+
+#[test]
+fn quoted_english_finds_the_words_as_typed() {
+    let passages = engine().all("caidian").unwrap();
+    // Word sequences of the English text, stop words and all.
+    let texts: Vec<String> = passages
+        .iter()
+        .map(|p| p.text_en.as_deref().map(plansearch_analysis::normalize).unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let holds = |t: &str, needle: &str| {
+        t.match_indices(needle).any(|(i, _)| {
+            let before = t[..i].chars().next_back().is_none_or(|c| !c.is_ascii_alphanumeric());
+            let after = t[i + needle.len()..].chars().next().is_none_or(|c| !c.is_ascii_alphanumeric());
+            before && after
+        })
+    };
+    let mut next = xorshift(0x9e3779b97f4a7c15);
+    let mut checked = 0;
+    while checked < 60 {
+        let t = &texts[(next() % texts.len() as u64) as usize];
+        let words: Vec<&str> = t.split(' ').collect();
+        let n = 2 + (next() % 3) as usize;
+        if words.len() < n {
+            continue;
+        }
+        let at = (next() % (words.len() - n + 1) as u64) as usize;
+        let phrase = words[at..at + n].join(" ");
+        if !phrase.chars().all(|c| c.is_ascii_alphabetic() || c == ' ') {
+            continue;
+        }
+        let expected = texts.iter().filter(|t| holds(t, &phrase)).count();
+        let res = search(&format!("\"{phrase}\""), 10);
+        assert_eq!(res.total, expected, "\"{phrase}\"");
+        checked += 1;
+    }
+    // Stop words inside a quote are part of it; unquoted, the phrase still ranks as a phrase.
+    let quoted = search("\"Internet of Things\"", 100);
+    assert_eq!(quoted.total, texts.iter().filter(|t| holds(t, "internet of things")).count());
+    assert!(quoted.total > 0);
+    let plain = search("internet of things", 100);
+    assert!(
+        plain.hits[..quoted.total].iter().all(|h| h.tier == 3),
+        "the phrase itself first: {:?}",
+        plain.hits.iter().map(|h| h.tier).collect::<Vec<_>>()
+    );
+}
+
 #[test]
 fn space_separated_words_are_all_required_and_minus_excludes() {
     let res = search("乡村振兴 莲藕", 100);

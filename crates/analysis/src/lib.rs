@@ -17,8 +17,10 @@
 //!   their own position. A run of characters is then a phrase of bigrams, so any substring is
 //!   found whatever jieba does with it (小康 inside 小康社会, 生态城, single characters).
 //!
-//! Punctuation and spaces take no position, so a phrase may step over them; exact matches
-//! are verified against the stored text.
+//!   Every other character except whitespace (punctuation, symbols: `，`, `、`, `%`) is a
+//!   gram of its own at its own position, so a phrase of grams is exact: 绿色低碳 does not
+//!   match 绿色、低碳, and 绿色、低碳 matches only with that mark. Whitespace takes no
+//!   position (extraction scatters spaces through Chinese text), so phrases step over it.
 
 pub mod tokenizer;
 
@@ -30,7 +32,7 @@ use jieba_rs::Jieba;
 pub const PLAN_DICT: &str = include_str!("../../../corpus/dict.txt");
 
 /// Bumped whenever analysis changes what goes into the index, so old indexes are rebuilt.
-pub const ANALYSIS_VERSION: u32 = 1;
+pub const ANALYSIS_VERSION: u32 = 2;
 
 /// Normalize one character: full-width ASCII to ASCII, ideographic space to space, Latin
 /// to lowercase. Traditional characters are mapped by [`normalize`], which needs context.
@@ -186,11 +188,49 @@ pub fn word_tokens(normalized: &str) -> Vec<Token> {
     out
 }
 
+/// A piece of normalized text for the gram analysis: a run, or one mark (a character that
+/// is neither whitespace nor part of a run).
+enum Piece<'a> {
+    Run(Run<'a>),
+    Mark { text: &'a str, start: usize, byte_start: usize },
+}
+
+/// Runs and marks in text order; whitespace is dropped.
+fn pieces(text: &str) -> Vec<Piece<'_>> {
+    fn marks<'a>(text: &'a str, from: (usize, usize), upto: usize, out: &mut Vec<Piece<'a>>) {
+        let (mut start, mut byte_start) = from;
+        for c in text[byte_start..upto].chars() {
+            if !c.is_whitespace() {
+                out.push(Piece::Mark { text: &text[byte_start..byte_start + c.len_utf8()], start, byte_start });
+            }
+            start += 1;
+            byte_start += c.len_utf8();
+        }
+    }
+    let mut out = Vec::new();
+    let mut at = (0, 0);
+    for run in runs(text) {
+        marks(text, at, run.byte_start, &mut out);
+        at = (run.end, run.byte_end);
+        out.push(Piece::Run(run));
+    }
+    marks(text, at, text.len(), &mut out);
+    out
+}
+
 /// The gram analysis of normalized text (see the crate docs).
 pub fn gram_tokens(normalized: &str) -> Vec<Token> {
     let mut out = Vec::new();
     let mut position = 0;
-    for run in runs(normalized) {
+    for piece in pieces(normalized) {
+        let run = match piece {
+            Piece::Mark { text, start, byte_start } => {
+                out.push(Token { text: text.to_string(), start, end: start + 1, byte_start, byte_end: byte_start + text.len(), position });
+                position += 1;
+                continue;
+            }
+            Piece::Run(run) => run,
+        };
         match run.kind {
             RunKind::Latin => {
                 out.push(Token {
@@ -227,14 +267,22 @@ pub fn gram_tokens(normalized: &str) -> Vec<Token> {
     out
 }
 
-/// The gram terms of a query run, with their relative positions, for a phrase query that
-/// finds the run as a substring: bigrams at consecutive positions (a lone character is a
-/// unigram), Latin words as themselves. `None` when the text has nothing to search.
+/// The gram terms of a query text, with their relative positions, for a phrase query that
+/// finds the text as a substring (whitespace aside): bigrams at consecutive positions (a
+/// lone character is a unigram), Latin words as themselves, marks as themselves. `None`
+/// when the text has nothing to search.
 pub fn gram_phrase(normalized: &str) -> Option<Vec<(usize, String)>> {
     let mut terms = Vec::new();
     let mut position = 0;
-    let runs = runs(normalized);
-    for run in &runs {
+    for piece in pieces(normalized) {
+        let run = match piece {
+            Piece::Mark { text, .. } => {
+                terms.push((position, text.to_string()));
+                position += 1;
+                continue;
+            }
+            Piece::Run(run) => run,
+        };
         match run.kind {
             RunKind::Latin => {
                 terms.push((position, run.text.to_string()));
@@ -293,7 +341,19 @@ mod tests {
         assert_eq!(bigrams, [(0, "小康"), (1, "康社"), (2, "社会")]);
         assert_eq!(gram_phrase("康社会"), Some(vec![(0, "康社".into()), (1, "社会".into())]));
         assert_eq!(gram_phrase("康"), Some(vec![(0, "康".into())]));
-        assert_eq!(gram_phrase("，。"), None);
+        assert_eq!(gram_phrase("  "), None);
+    }
+
+    #[test]
+    fn marks_hold_their_position_and_spaces_do_not() {
+        let grams: Vec<_> = gram_tokens(&normalize("绿色、低碳 5G")).into_iter().map(|t| (t.position, t.text, t.start)).collect();
+        let at = |text: &str| grams.iter().find(|g| g.1 == text).map(|g| (g.0, g.2));
+        assert_eq!(at("、"), Some((2, 2)));
+        assert_eq!(at("低碳"), Some((3, 3)));
+        assert_eq!(at("5g"), Some((5, 6)));
+        assert_eq!(gram_phrase("色、低"), Some(vec![(0, "色".into()), (1, "、".into()), (2, "低".into())]));
+        assert_eq!(gram_phrase("低 碳"), Some(vec![(0, "低".into()), (1, "碳".into())]));
+        assert_eq!(gram_phrase(&normalize("，。")), Some(vec![(0, ",".into()), (1, "。".into())]));
     }
 
     #[test]

@@ -31,14 +31,15 @@ pub fn register(index: &tantivy::Index) {
     index.tokenizers().register(ENGLISH, english());
 }
 
-/// The English analysis of a text: (stemmed term, char start, char end).
-pub fn english_terms(text: &str) -> Vec<(String, usize, usize)> {
+thread_local! {
     // Building the analyzer (its stop-word set, its stemmer) costs more than analysing a
     // passage: keep one per thread.
-    thread_local! {
-        static ANALYZER: std::cell::RefCell<tantivy::tokenizer::TextAnalyzer> = std::cell::RefCell::new(english());
-    }
-    ANALYZER.with_borrow_mut(|analyzer| {
+    static ENGLISH_ANALYZER: std::cell::RefCell<tantivy::tokenizer::TextAnalyzer> = std::cell::RefCell::new(english());
+}
+
+/// The English analysis of a text: (stemmed term, char start, char end).
+pub fn english_terms(text: &str) -> Vec<(String, usize, usize)> {
+    ENGLISH_ANALYZER.with_borrow_mut(|analyzer| {
         let mut stream = analyzer.token_stream(text);
         let mut out = Vec::new();
         // Byte offsets to character offsets, walking forward once.
@@ -62,6 +63,23 @@ pub fn english_terms(text: &str) -> Vec<(String, usize, usize)> {
         }
         out
     })
+}
+
+/// The English analysis of a phrase: (position, stemmed term), the positions keeping the
+/// gaps of removed stop words, so that a phrase query finds `internet of things`.
+pub fn english_phrase(text: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = ENGLISH_ANALYZER.with_borrow_mut(|analyzer| {
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push((stream.token().position, stream.token().text.clone()));
+        }
+        out
+    });
+    if let Some(first) = out.first().map(|t| t.0) {
+        out.iter_mut().for_each(|t| t.0 -= first);
+    }
+    out
 }
 
 /// jieba search-mode words (see the crate docs).
@@ -127,6 +145,11 @@ mod tests {
     }
 
     #[test]
+    fn english_phrases_keep_the_gaps_of_stop_words() {
+        assert_eq!(english_phrase("the Internet of Things"), [(0, "internet".to_string()), (2, "thing".to_string())]);
+    }
+
+    #[test]
     fn gram_stream_has_positions_for_phrases() {
         let mut tok = GramTokenizer;
         let mut s = tok.token_stream("小康，5G");
@@ -137,6 +160,7 @@ mod tests {
         assert_token(&all[0], 0, "小", 0, 3);
         assert_token(&all[1], 0, "小康", 0, 6);
         assert_token(&all[2], 1, "康", 3, 6);
-        assert_token(&all[3], 2, "5g", 9, 11);
+        assert_token(&all[3], 2, ",", 6, 9);
+        assert_token(&all[4], 3, "5g", 9, 11);
     }
 }

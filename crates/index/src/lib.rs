@@ -11,8 +11,9 @@
 //! One document per passage. Stored: the passage as JSON (the search crate gives it back
 //! whole). Indexed: `words` (jieba words of the text) and `heading` (the chapter, section
 //! and panel titles it stands under) for ranking, `grams` (characters and bigrams with
-//! positions) for exact substrings, `company` for the `company:` filter, and keys for
-//! filters, neighbours and facets.
+//! positions) for exact substrings, `en` (English words, stemmed) and `en_grams` (English
+//! words and marks as they are, for quoted English), `company` for the `company:` filter,
+//! and keys for filters, neighbours and facets.
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -27,7 +28,7 @@ use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
 pub use vocab::Vocabulary;
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 const META: &str = "plansearch.json";
 const VOCAB: &str = "vocab.json";
 const CURRENT: &str = "CURRENT";
@@ -72,6 +73,9 @@ pub struct Fields {
     pub grams: Field,
     pub company: Field,
     pub en: Field,
+    /// The English text in the gram analysis (whole words, marks, no stemming): quoted
+    /// English is a phrase here, exact by construction.
+    pub en_grams: Field,
     pub heading_en: Field,
     pub json: Field,
 }
@@ -98,6 +102,7 @@ pub fn schema() -> (Schema, Fields) {
         grams: b.add_text_field("grams", text(GRAMS, IndexRecordOption::WithFreqsAndPositions)),
         company: b.add_text_field("company", text(GRAMS, IndexRecordOption::WithFreqsAndPositions)),
         en: b.add_text_field("en", text(ENGLISH, IndexRecordOption::WithFreqsAndPositions)),
+        en_grams: b.add_text_field("en_grams", text(GRAMS, IndexRecordOption::WithFreqsAndPositions)),
         heading_en: b.add_text_field("heading_en", text(ENGLISH, IndexRecordOption::WithFreqs)),
         json: b.add_text_field("json", STORED),
     };
@@ -407,6 +412,7 @@ fn write_index(
             f.heading => heading_text(p),
             f.grams => p.text.clone(),
             f.en => p.text_en.clone().unwrap_or_default(),
+            f.en_grams => p.text_en.clone().unwrap_or_default(),
             f.heading_en => heading_text_en(p),
             f.json => serde_json::to_string(p).unwrap_or_default(),
         );

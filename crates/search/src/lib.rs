@@ -12,8 +12,9 @@
 //!   stands under orders passages within a tier.
 //!
 //! A unit must match exactly or with all its words; a single-unit query also accepts
-//! passages with some of its words, ranked last. Quoted text is exact only, verified against
-//! the stored text (whitespace ignored). Snippets and highlights are computed from the
+//! passages with some of its words, ranked last. Quoted text is exact only: a phrase of grams
+//! (Chinese; English words as typed, unstemmed), in which punctuation holds its position and
+//! whitespace none, so the index alone decides (see `plansearch_analysis`). Snippets and highlights are computed from the
 //! stored text, never from HTML in the index.
 
 pub mod bilingual;
@@ -47,8 +48,6 @@ pub const TITLE_BOOST: Score = 2.0;
 pub const MAX_LIMIT: usize = 100;
 /// The furthest one can page.
 pub const MAX_OFFSET: usize = 10_000;
-/// Quoted queries verify at most this many candidates against the stored text.
-const MAX_VERIFY: usize = 20_000;
 /// The snippet size, in characters.
 pub const SNIPPET_CHARS: usize = 140;
 
@@ -329,31 +328,13 @@ impl Engine {
             );
         }
 
-        // Quoted text: collect every candidate and verify it against the stored text.
-        let (total, page, facets) = if any_exact {
-            let candidates = searcher.search(&query, &TopDocs::with_limit(MAX_VERIFY))?;
-            let mut kept = Vec::new();
-            for (score, addr) in candidates {
-                let p = self.passage(&searcher, addr)?;
-                if verify_exact(&p, &groups) {
-                    kept.push((score, addr, p));
-                }
-            }
-            let mut facets = FacetCounts::default();
-            for (_, addr, _) in &kept {
-                facets.add_doc(&searcher, *addr)?;
-            }
-            let total = kept.len();
-            let page: Vec<(Score, Passage)> = kept.into_iter().skip(offset).take(limit).map(|(s, _, p)| (s, p)).collect();
-            (total, page, facets)
-        } else {
-            let (top, total, facets) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(offset), Count, FacetCollector))?;
-            let mut page = Vec::with_capacity(top.len());
-            for (score, addr) in top {
-                page.push((score, self.passage(&searcher, addr)?));
-            }
-            (total, page, facets)
-        };
+        // Quoted text is a phrase of grams (Chinese, or English words as typed), exact by
+        // construction: marks hold their positions, whitespace none. No verification needed.
+        let (top, total, facets) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(offset), Count, FacetCollector))?;
+        let mut page = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            page.push((score, self.passage(&searcher, addr)?));
+        }
 
         response.total = total;
         response.facets = facets.resolve(&self.index.meta);
@@ -459,6 +440,13 @@ impl Engine {
                 for alt in &p.alternatives {
                     let weight = alt.weight;
                     if alt.en {
+                        if p.exact {
+                            // Quoted: the words and marks as typed, stop words too, unstemmed.
+                            if let Some(q) = gram_phrase_query(f.en_grams, &normalize(&alt.text)) {
+                                alts.push((Occur::Should, Box::new(ConstScoreQuery::new(q, EXACT * weight))));
+                            }
+                            continue;
+                        }
                         let terms: Vec<String> = plansearch_analysis::tokenizer::english_terms(&alt.text).into_iter().map(|(t, _, _)| t).collect();
                         if terms.is_empty() {
                             continue;
@@ -466,10 +454,11 @@ impl Engine {
                         let phrase: Box<dyn Query> = if terms.len() == 1 {
                             term_query(f.en, &terms[0])
                         } else {
-                            Box::new(PhraseQuery::new(terms.iter().map(|t| Term::from_field_text(f.en, t)).collect()))
+                            let terms = plansearch_analysis::tokenizer::english_phrase(&alt.text);
+                            Box::new(PhraseQuery::new_with_offset(terms.into_iter().map(|(at, t)| (at, Term::from_field_text(f.en, &t))).collect()))
                         };
                         alts.push((Occur::Should, Box::new(ConstScoreQuery::new(phrase, EXACT * weight))));
-                        if !p.exact && terms.len() > 1 {
+                        if terms.len() > 1 {
                             let all: Vec<(Occur, Box<dyn Query>)> = terms.iter().map(|t| (Occur::Must, term_query(f.en, t))).collect();
                             alts.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(all)), ALL_WORDS * weight))));
                             if single {
@@ -658,23 +647,6 @@ fn ranking_words(normalized: &str) -> Vec<String> {
         }
     }
     out
-}
-
-/// Does the passage hold every quoted unit exactly (whitespace ignored), in its Chinese
-/// or its English?
-fn verify_exact(p: &Passage, groups: &[Vec<Prepared>]) -> bool {
-    let hay: Vec<char> = normalize(&p.text).chars().collect();
-    let hay_en: Vec<char> = p.text_en.as_deref().map(normalize).unwrap_or_default().chars().collect();
-    groups.iter().all(|g| {
-        g.iter().any(|u| {
-            if u.exact {
-                let needle: Vec<char> = u.text.chars().collect();
-                !highlight::find_all_ignoring_space(&hay, &needle).is_empty() || !highlight::find_all_ignoring_space(&hay_en, &needle).is_empty()
-            } else {
-                true
-            }
-        })
-    })
 }
 
 fn source_name(s: bilingual::Source) -> &'static str {
@@ -888,14 +860,6 @@ pub struct FacetCounts {
 }
 
 impl FacetCounts {
-    fn add_doc(&mut self, searcher: &tantivy::Searcher, addr: DocAddress) -> tantivy::Result<()> {
-        let seg = searcher.segment_reader(addr.segment_ord);
-        let ff = seg.fast_fields();
-        let (d, c, p) = (ff.u64("doc_no")?, ff.u64("chapter")?, ff.u64("panel_no")?);
-        self.add(d.first(addr.doc_id).unwrap_or(0), c.first(addr.doc_id).unwrap_or(0), p.first(addr.doc_id).unwrap_or(0));
-        Ok(())
-    }
-
     fn add(&mut self, doc_no: u64, chapter: u64, panel_no: u64) {
         if chapter > 0 {
             *self.chapters.entry((doc_no, chapter)).or_default() += 1;
