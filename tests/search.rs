@@ -332,6 +332,10 @@ fn facets_count_matches_per_chapter_and_panel() {
     assert!(sum <= res.total && sum >= in_chapters.min(sum));
     assert!(res.facets.chapters.iter().any(|c| c.number == 7 && c.count >= 5));
     assert!(res.facets.panels.iter().any(|p| p.id == "7-2"));
+    // One plan: every match is counted under it, and nothing is left out.
+    assert_eq!(res.facets.documents.len(), 1);
+    assert_eq!((res.facets.documents[0].doc.as_str(), res.facets.documents[0].count), ("caidian", res.total));
+    assert_eq!(res.facets.more_documents + res.facets.more_chapters + res.facets.more_panels, 0);
 }
 
 #[test]

@@ -795,3 +795,40 @@ async fn a_repeated_search_is_answered_from_the_cache_with_the_same_body() {
     assert_eq!(get("/api/search?limit=abc").await.status, bad.status);
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn with_two_plans_results_can_be_narrowed_to_one_plan() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let corpus = crate::util::temp_copy_of_caidian();
+    crate::util::copy_dir(&repo().join("tests/fixtures/corpus/demo"), &corpus.path().join("demo"));
+    let index = tempfile::tempdir().unwrap();
+    let (ix, _) = plansearch_index::ensure(corpus.path(), index.path(), &mut |_| {}).unwrap();
+    let synonyms = plansearch_search::Synonyms::load(&repo().join("corpus/synonyms.tsv")).unwrap();
+    let state = plansearch_web::AppState::new(plansearch_search::Engine::new(ix, synonyms)).unwrap();
+    let get = |uri: String| {
+        let app = plansearch_web::app(state.clone());
+        async move {
+            let res = app.oneshot(axum::http::Request::get(uri).body(axum::body::Body::empty()).unwrap()).await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+        }
+    };
+    let api: Value = serde_json::from_str(&get(format!("/api/search?q={}", enc("莲藕"))).await).unwrap();
+    let documents = api["facets"]["documents"].as_array().unwrap();
+    let count = |slug: &str| documents.iter().find(|d| d["doc"] == slug).and_then(|d| d["count"].as_u64()).unwrap_or(0);
+    assert!(count("caidian") > 0 && count("demo") > 0, "{documents:?}");
+    assert_eq!(count("caidian") + count("demo"), api["total"].as_u64().unwrap());
+
+    // The page lists both plans; following one keeps the query and narrows to that plan.
+    let html = Html::parse_document(&get(format!("/search?q={}", enc("莲藕"))).await);
+    let plans: Vec<String> = all(&html, ".facets a[href*='doc=']").into_iter().map(href).collect();
+    assert_eq!(plans.len(), 2, "{plans:?}");
+    let demo = plans.iter().find(|h| h.contains("doc=demo")).unwrap();
+    let narrowed = Html::parse_document(&get(demo.replace("&amp;", "&")).await);
+    let crumbs: Vec<String> = all(&narrowed, ".hit .crumb.zh").into_iter().map(text).collect();
+    assert_eq!(crumbs.len() as u64, count("demo").min(10), "{crumbs:?}");
+    let api: Value = serde_json::from_str(&get(format!("/api/search?q={}&doc=demo", enc("莲藕"))).await).unwrap();
+    assert!(api["hits"].as_array().unwrap().iter().all(|h| h["doc"] == "demo"));
+    assert_eq!(api["total"].as_u64().unwrap(), count("demo"));
+}

@@ -175,10 +175,27 @@ pub struct Hit {
     pub tier: u8,
 }
 
+/// Counts of the matches by document, chapter and panel. Each list holds at most
+/// [`MAX_FACETS`] entries, the largest counts (in reading order); `more_*` says how many
+/// entries were left out, so a broad query over many plans stays a small answer.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Facets {
+    pub documents: Vec<DocumentFacet>,
     pub chapters: Vec<ChapterFacet>,
     pub panels: Vec<PanelFacet>,
+    pub more_documents: usize,
+    pub more_chapters: usize,
+    pub more_panels: usize,
+}
+
+/// The most entries of one facet list.
+pub const MAX_FACETS: usize = 100;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentFacet {
+    pub doc: String,
+    pub title: String,
+    pub count: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -855,12 +872,14 @@ pub fn breadcrumb_en(p: &Passage) -> String {
 /// Counts of matches per (document, chapter) and per panel, from fast fields.
 #[derive(Default, Debug)]
 pub struct FacetCounts {
+    documents: HashMap<u64, usize>,
     chapters: HashMap<(u64, u64), usize>,
     panels: HashMap<u64, usize>,
 }
 
 impl FacetCounts {
     fn add(&mut self, doc_no: u64, chapter: u64, panel_no: u64) {
+        *self.documents.entry(doc_no).or_default() += 1;
         if chapter > 0 {
             *self.chapters.entry((doc_no, chapter)).or_default() += 1;
         }
@@ -870,11 +889,20 @@ impl FacetCounts {
     }
 
     fn resolve(self, meta: &plansearch_index::Meta) -> Facets {
-        // Sorted by (document number, chapter) before the lookups: the document number is
-        // the position in `meta.documents`, so no comparison has to search for it.
-        let mut counts: Vec<((u64, u64), usize)> = self.chapters.into_iter().collect();
-        counts.sort_unstable_by_key(|&(key, _)| key);
-        let chapters: Vec<ChapterFacet> = counts
+        // Keys are numbers in reading order (the document number is the position in
+        // `meta.documents`, the panel number one more than the position in `meta.panels`):
+        // keep the largest counts, then sort by key, and only then look the names up.
+        let (documents, more_documents) = largest(self.documents.into_iter().collect());
+        let (chapters, more_chapters) = largest(self.chapters.into_iter().collect());
+        let (panels, more_panels) = largest(self.panels.into_iter().collect());
+        let documents = documents
+            .into_iter()
+            .filter_map(|(d, count)| {
+                let doc = meta.documents.get(d as usize)?;
+                Some(DocumentFacet { doc: doc.slug.clone(), title: doc.title.clone(), count })
+            })
+            .collect();
+        let chapters = chapters
             .into_iter()
             .filter_map(|((d, c), count)| {
                 let doc = meta.documents.get(d as usize)?;
@@ -888,22 +916,20 @@ impl FacetCounts {
                 })
             })
             .collect();
-        let mut panels: Vec<(u64, PanelFacet)> = self
-            .panels
+        let panels = panels
             .into_iter()
             .filter_map(|(n, count)| {
                 let m = meta.panels.get(n as usize - 1)?;
-                Some((
-                    n,
-                    PanelFacet { doc: m.doc.clone(), id: m.id.clone(), title: m.title.clone(), numbered: m.numbered, chapter: m.chapter, count },
-                ))
+                Some(PanelFacet { doc: m.doc.clone(), id: m.id.clone(), title: m.title.clone(), numbered: m.numbered, chapter: m.chapter, count })
             })
             .collect();
-        panels.sort_by_key(|(n, _)| *n);
-        Facets { chapters, panels: panels.into_iter().map(|(_, p)| p).collect() }
+        Facets { documents, chapters, panels, more_documents, more_chapters, more_panels }
     }
 
     fn merge(&mut self, other: FacetCounts) {
+        for (k, v) in other.documents {
+            *self.documents.entry(k).or_default() += v;
+        }
         for (k, v) in other.chapters {
             *self.chapters.entry(k).or_default() += v;
         }
@@ -911,6 +937,18 @@ impl FacetCounts {
             *self.panels.entry(k).or_default() += v;
         }
     }
+}
+
+/// The [`MAX_FACETS`] largest counts (ties in reading order) sorted by key, and how many
+/// were left out.
+fn largest<K: Ord + Copy>(mut counts: Vec<(K, usize)>) -> (Vec<(K, usize)>, usize) {
+    let more = counts.len().saturating_sub(MAX_FACETS);
+    if more > 0 {
+        counts.select_nth_unstable_by_key(MAX_FACETS - 1, |&(k, c)| (std::cmp::Reverse(c), k));
+        counts.truncate(MAX_FACETS);
+    }
+    counts.sort_unstable_by_key(|&(k, _)| k);
+    (counts, more)
 }
 
 /// A tantivy collector for [`FacetCounts`] over every match.
@@ -955,5 +993,27 @@ impl SegmentCollector for FacetSegment {
 
     fn harvest(self) -> FacetCounts {
         self.counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facet_lists_keep_the_largest_counts_in_reading_order() {
+        let counts: Vec<(u64, usize)> = (0..250u64).map(|k| (k, (k as usize * 37) % 101)).collect();
+        let (kept, more) = largest(counts.clone());
+        assert_eq!((kept.len(), more), (MAX_FACETS, 150));
+        assert!(kept.windows(2).all(|w| w[0].0 < w[1].0), "in key order");
+        let smallest_kept = kept.iter().map(|k| k.1).min().unwrap();
+        let left_out: Vec<_> = counts.iter().filter(|c| !kept.contains(c)).collect();
+        assert!(left_out.iter().all(|c| c.1 <= smallest_kept), "nothing larger was left out");
+        // Ties go to the earlier key.
+        let tied_out = left_out.iter().filter(|c| c.1 == smallest_kept).map(|c| c.0).min();
+        let tied_in = kept.iter().filter(|c| c.1 == smallest_kept).map(|c| c.0).max();
+        assert!(tied_out.zip(tied_in).is_none_or(|(o, i)| i < o));
+        let (few, none) = largest(vec![(3u64, 1), (1, 5)]);
+        assert_eq!((few, none), (vec![(1, 5), (3, 1)], 0));
     }
 }

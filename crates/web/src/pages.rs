@@ -62,6 +62,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
     let filter_query = |name: &str, value: &str| -> String {
         let mut parts = vec![format!("q={}", encode(&sp.q))];
         for (k, v) in [
+            ("doc", sp.filters.doc.clone()),
             ("chapter", sp.filters.chapter.map(|c| c.to_string())),
             ("panel", sp.filters.panel.clone()),
             ("kind", sp.filters.kind.clone()),
@@ -85,6 +86,12 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         .map(|c| context! { facet => c, label => format!("第{}章", plansearch_corpus::model::chinese_number(c.number)), href => filter_query("chapter", &c.number.to_string()) })
         .collect();
     let panel_links: Vec<Value> = res.facets.panels.iter().map(|p| context! { facet => p, href => filter_query("panel", &p.id) }).collect();
+    // Documents only when the index holds more than one plan.
+    let document_links: Vec<Value> = if state.outline.documents.len() > 1 {
+        res.facets.documents.iter().map(|d| context! { facet => d, href => filter_query("doc", &d.doc) }).collect()
+    } else {
+        vec![]
+    };
     let with_view = |href: String| if view == "both" { href } else { format!("{href}&view={view}") };
     let page_link = |n: usize| with_view(format!("{}&page={n}", filter_query("", "")));
     state.render(
@@ -95,6 +102,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
             hits => hits,
             hitmap => hitmap,
             chapter_links => chapter_links,
+            document_links => document_links,
             panel_links => panel_links,
             clear_chapter => filter_query("chapter", ""),
             clear_panel => filter_query("panel", ""),
