@@ -434,3 +434,48 @@ fn odd_english_input_is_handled() {
         assert!(res.total > 0 || res.message.is_some(), "{q}");
     }
 }
+
+#[test]
+fn english_highlights_match_stemming_every_word() {
+    // english_spans skips words whose first letter begins no stem; the answer must be the
+    // same as stemming every word of the text. Phrases are words of other passages.
+    let stem = |w: &str| plansearch_analysis::tokenizer::english_terms(w).into_iter().next().map(|t| t.0);
+    let reference = |text: &str, phrases: &[String]| {
+        let stems: Vec<String> = phrases.iter().flat_map(|p| plansearch_analysis::tokenizer::english_terms(p)).map(|t| t.0).collect();
+        let chars: Vec<char> = text.chars().collect();
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if !chars[i].is_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let s = i;
+            while i < chars.len() && chars[i].is_alphanumeric() {
+                i += 1;
+            }
+            let word: String = chars[s..i].iter().collect();
+            if !stem(&word).is_some_and(|t| stems.contains(&t)) {
+                continue;
+            }
+            match spans.last_mut() {
+                Some(last) if chars[last.1..s].iter().all(|c| c.is_whitespace() || *c == '-') => last.1 = i,
+                _ => spans.push((s, i)),
+            }
+        }
+        spans
+    };
+    let passages = engine().all("caidian").unwrap();
+    let texts: Vec<&str> = passages.iter().filter_map(|p| p.text_en.as_deref()).collect();
+    let mut next = xorshift(0x51afd7ed558ccd);
+    let mut marked = 0;
+    for (n, text) in texts.iter().enumerate() {
+        let other: Vec<&str> = texts[(n * 7 + 3) % texts.len()].split_whitespace().collect();
+        let phrases: Vec<String> =
+            (0..3).map(|_| other[(next() % other.len() as u64) as usize].to_string()).chain(["Yangtze River".to_string(), "élan".into()]).collect();
+        let spans = plansearch_search::english_spans(text, &phrases);
+        assert_eq!(spans, reference(text, &phrases), "{phrases:?} in {text}");
+        marked += spans.len();
+    }
+    assert!(marked > 200, "the phrases should often be found ({marked})");
+}

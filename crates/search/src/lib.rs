@@ -173,6 +173,11 @@ pub struct Hit {
     pub score: f32,
     /// 3: holds the query exactly; 2: all its words; 1: some of them.
     pub tier: u8,
+    /// The targets the passage commits to, as badges (`莲藕基地 · 10万亩 · 2025`). The
+    /// engine leaves this empty: targets are records, added by callers that have them (the
+    /// web app and `plansearch search`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
 }
 
 /// Counts of the matches by document, chapter and panel. Each list holds at most
@@ -771,6 +776,7 @@ fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>], translator: &Tra
         text_en: p.text_en,
         score,
         tier,
+        targets: Vec::new(),
     }
 }
 
@@ -782,52 +788,61 @@ pub fn english_spans(text: &str, phrases: &[String]) -> Vec<(usize, usize)> {
     if stems.is_empty() {
         return vec![];
     }
-    let chars: Vec<char> = text.chars().collect();
+    // Stemming changes only a word's ending, never its first letter: a word whose first
+    // letter (ASCII, lowercased) begins no stem cannot match and is not stemmed at all.
+    let firsts: Vec<char> = stems.iter().filter_map(|s| s.chars().next()).collect();
     let mut spans: Vec<(usize, usize)> = Vec::new();
+    // The byte where the last span ends, to join across whitespace and hyphens.
+    let mut last_end_byte = 0;
     // The words of the text as the English analyzer would cut them (runs of letters and
-    // digits), each stemmed once per thread and remembered: the translation's vocabulary is
-    // small, and stemming every word of every hit was most of a search's time.
-    let mut words = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_alphanumeric() {
-            i += 1;
+    // digits), walked once with their character and byte offsets.
+    let mut iter = text.char_indices().enumerate().peekable();
+    while let Some((start, (byte_start, c))) = iter.next() {
+        if !c.is_alphanumeric() {
             continue;
         }
-        let start = i;
-        while i < chars.len() && chars[i].is_alphanumeric() {
-            i += 1;
+        let (mut end, mut byte_end) = (start + 1, byte_start + c.len_utf8());
+        while let Some(&(i, (b, d))) = iter.peek() {
+            if !d.is_alphanumeric() {
+                break;
+            }
+            (end, byte_end) = (i + 1, b + d.len_utf8());
+            iter.next();
         }
-        words.push((start, i));
-    }
-    for (s, e) in words {
-        let word: String = chars[s..e].iter().collect();
-        if !stem_of(&word).is_some_and(|t| stems.contains(&t)) {
+        let first = c.to_ascii_lowercase();
+        if first.is_ascii() && !firsts.contains(&first) {
+            continue;
+        }
+        if !stem_in(&text[byte_start..byte_end], &stems) {
             continue;
         }
         match spans.last_mut() {
-            Some(last) if chars[last.1..s].iter().all(|c| c.is_whitespace() || *c == '-') => last.1 = e,
-            _ => spans.push((s, e)),
+            Some(last) if text[last_end_byte..byte_start].chars().all(|c| c.is_whitespace() || c == '-') => last.1 = end,
+            _ => spans.push((start, end)),
         }
+        last_end_byte = byte_end;
     }
     spans
 }
 
-/// The English analyzer's term for one word (`None` for a stop word), remembered per thread.
-fn stem_of(word: &str) -> Option<String> {
+/// Is the English analyzer's term for one word (none for a stop word) among `stems`? Terms
+/// are remembered per thread: the translation's vocabulary is small, and stemming every
+/// word of every hit was most of a search's time.
+fn stem_in(word: &str, stems: &std::collections::HashSet<String>) -> bool {
     thread_local! {
         static STEMS: std::cell::RefCell<HashMap<String, Option<String>>> = std::cell::RefCell::new(HashMap::new());
     }
     STEMS.with_borrow_mut(|cache| {
         if let Some(t) = cache.get(word) {
-            return t.clone();
+            return t.as_ref().is_some_and(|t| stems.contains(t));
         }
         if cache.len() > 100_000 {
             cache.clear();
         }
         let t = plansearch_analysis::tokenizer::english_terms(word).into_iter().next().map(|(t, _, _)| t);
-        cache.insert(word.to_string(), t.clone());
-        t
+        let found = t.as_ref().is_some_and(|t| stems.contains(t));
+        cache.insert(word.to_string(), t);
+        found
     })
 }
 

@@ -30,7 +30,8 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         return state.render("search.html", context! { examples => EXAMPLES, q => "", outline => &*state.outline });
     }
     let req = Request { q: sp.q.clone(), limit: sp.limit, offset: sp.offset, filters: sp.filters.clone(), lang: sp.lang };
-    let res = state.engine.search(&req).map_err(|e| AppError::from(e).html())?;
+    let mut res = state.engine.search(&req).map_err(|e| AppError::from(e).html())?;
+    state.records.add_badges(&mut res);
     let suggestion = if res.total == 0 { suggest(&state, &res) } else { None };
 
     // The hit map: every chapter of the plan, with its count and its share of the largest.
@@ -49,7 +50,6 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         .map(|h| {
             context! {
                 hit => h,
-                targets => state.records.badges(&h.doc, &h.id),
                 snippet_html => Value::from_safe_string(h.snippet_html.clone()),
                 snippet_en_html => h.snippet_en_html.clone().map(Value::from_safe_string),
                 en_cut_before => matches!((&h.text_en, &h.snippet_en), (Some(t), Some(s)) if !t.starts_with(s.as_str())),

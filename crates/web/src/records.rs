@@ -50,12 +50,9 @@ impl Records {
 
     pub fn from_passages(passages: &[Passage]) -> Records {
         let text: HashMap<(&str, &str), &str> = passages.iter().map(|p| ((p.doc.as_str(), p.id.as_str()), p.text.as_str())).collect();
-        let mut badges: HashMap<(String, String), Vec<String>> = HashMap::new();
+        let badges = plansearch_records::badges(passages);
         let mut rows = Vec::new();
         for t in targets::extract(passages) {
-            if t.kind == Kind::Target {
-                badges.entry((t.doc.clone(), t.passage_id.clone())).or_default().push(t.badge());
-            }
             let q = t.highlight_in(text.get(&(t.doc.as_str(), t.passage_id.as_str())).copied().unwrap_or(""));
             let href = format!("/p/{}/{}?q={}", t.doc, t.passage_id, encode(&q));
             rows.push(Row { target: t, href });
@@ -77,18 +74,13 @@ impl Records {
     }
 }
 
-/// The search response as JSON, each hit with the badges of its passage's targets.
-pub fn with_badges(state: &AppState, res: &plansearch_search::Response) -> serde_json::Value {
-    let mut v = serde_json::to_value(res).unwrap_or_default();
-    if let Some(hits) = v.get_mut("hits").and_then(|h| h.as_array_mut()) {
-        for (h, hit) in hits.iter_mut().zip(&res.hits) {
-            let b = state.records.badges(&hit.doc, &hit.id);
-            if !b.is_empty() {
-                h["targets"] = json!(b);
-            }
+impl Records {
+    /// Each hit with the badges of its passage's targets.
+    pub fn add_badges(&self, res: &mut plansearch_search::Response) {
+        for hit in &mut res.hits {
+            hit.targets = self.badges(&hit.doc, &hit.id).to_vec();
         }
     }
-    v
 }
 
 /// Where permalinks point: `PLANSEARCH_BASE_URL`, else the host the request came to (when it
