@@ -49,9 +49,37 @@ pub fn fold_char(c: char) -> char {
 /// simplified. The result has exactly as many characters as the input.
 pub fn normalize(text: &str) -> String {
     let folded: String = text.chars().map(fold_char).collect();
+    // The plan is in simplified characters: convert only text that has a character the
+    // conversion could change (a hash lookup or three per character, the most expensive
+    // step of highlighting a hit).
+    if !folded.chars().any(may_be_traditional) {
+        return folded;
+    }
     let simplified = fast2s::convert(&folded);
     debug_assert_eq!(simplified.chars().count(), folded.chars().count());
     simplified
+}
+
+/// Could `fast2s` change this character, in some context? It converts only characters of
+/// three UTF-8 bytes (U+0800–U+FFFF): those it maps on their own, and those it maps or keeps
+/// depending on their neighbours (its special cases, listed here).
+fn may_be_traditional(c: char) -> bool {
+    const CONTEXTUAL: &str = "兒覆夥藉瞭麽幺於乾著苧闔鍾讎畫";
+    static TABLE: OnceLock<Vec<u64>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut bits = vec![0u64; 0x10000 / 64];
+        let mut one = String::new();
+        for c in (0x800..=0xffff).filter_map(char::from_u32) {
+            one.clear();
+            one.push(c);
+            if CONTEXTUAL.contains(c) || fast2s::convert(&one) != one {
+                bits[c as usize / 64] |= 1 << (c as usize % 64);
+            }
+        }
+        bits
+    });
+    let n = c as usize;
+    n < 0x10000 && table[n / 64] & (1 << (n % 64)) != 0
 }
 
 /// Chinese characters (CJK Unified Ideographs, Extension A, compatibility ideographs).
@@ -324,6 +352,20 @@ mod tests {
         assert_eq!(words("５Ｇ基站"), ["5g", "基站"]);
         assert_eq!(words("ＧＤＰ增长23.4％"), ["gdp", "增长", "23.4"]);
         assert_eq!(words("我从2025年开始学习Rust语言。"), ["我", "从", "2025", "年", "开始", "学习", "rust", "语言"]);
+    }
+
+    #[test]
+    fn only_text_the_conversion_would_change_is_converted() {
+        // The fast path must give what the conversion gives, context cases included.
+        let reference = |t: &str| fast2s::convert(&t.chars().map(fold_char).collect::<String>());
+        for t in ["乾隆年間", "乾燥", "藉口", "慰藉", "看著", "著作", "計畫", "回覆", "鄉村振興", "乡村振兴，ＧＤＰ", "𠀀鄉", ""]
+        {
+            assert_eq!(normalize(t), reference(t), "{t}");
+        }
+        for c in (0x800..=0xffff).filter_map(char::from_u32) {
+            let t = format!("乡{c}村");
+            assert_eq!(normalize(&t), reference(&t), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]
