@@ -194,3 +194,25 @@ fn opening_and_searching_an_index_writes_nothing_so_a_read_only_folder_serves() 
     assert_eq!(listing(&dir), before, "opening or searching changed the build directory");
     assert_eq!(listing(index.path()), root_before, "opening or searching changed the index root");
 }
+
+#[cfg(unix)]
+#[test]
+fn every_index_file_is_as_readable_as_its_folder() {
+    // Another user serving the index (a service account) must be able to read what a build
+    // wrote; tantivy makes meta.json readable by its owner only.
+    use std::os::unix::fs::PermissionsExt;
+    let corpus = temp_copy_of_caidian();
+    let index = tempfile::tempdir().unwrap();
+    let (ix, _) = ensure(corpus.path(), index.path(), &mut |_| {}).unwrap();
+    let folder = std::fs::metadata(&ix.dir).unwrap().permissions().mode() & 0o444;
+    let mut files = 0;
+    for e in std::fs::read_dir(&ix.dir).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            let mode = e.metadata().unwrap().permissions().mode();
+            assert_eq!(mode & 0o444, folder, "{:?} has mode {:o}", e.file_name(), mode & 0o777);
+            files += 1;
+        }
+    }
+    assert!(files > 5, "{files} files");
+}

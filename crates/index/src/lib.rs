@@ -326,6 +326,7 @@ pub fn build(corpus_root: &Path, root: &Path, progress: &mut dyn FnMut(usize, us
             return Err(e);
         }
     };
+    readable_like_its_folder(&dir)?;
     // Swap: write the pointer aside, sync, rename over the old pointer.
     let tmp = root.join(format!("{CURRENT}.{}", std::process::id()));
     std::fs::write(&tmp, format!("{name}\n")).map_err(io(&tmp))?;
@@ -337,6 +338,27 @@ pub fn build(corpus_root: &Path, root: &Path, progress: &mut dyn FnMut(usize, us
     remove_old_builds(root, &name);
     drop(lock);
     Ok(meta)
+}
+
+/// tantivy writes some files (`meta.json`, `.managed.json`) readable by their owner only;
+/// give every file of a finished build the permissions its folder got from the umask,
+/// without execute bits, so that a server running as another user can read the index.
+#[cfg(unix)]
+fn readable_like_its_folder(dir: &Path) -> Result<(), IndexError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir).map_err(io(dir))?.permissions().mode() & 0o666;
+    for entry in std::fs::read_dir(dir).map_err(io(dir))? {
+        let path = entry.map_err(io(dir))?.path();
+        if path.is_file() {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).map_err(io(&path))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn readable_like_its_folder(_dir: &Path) -> Result<(), IndexError> {
+    Ok(())
 }
 
 /// Remove every build directory but the current one (and leftovers of killed builds).
