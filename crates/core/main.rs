@@ -10,10 +10,6 @@ use clap::{Parser, Subcommand};
 
 mod records_cli;
 
-// A server answering many small searches allocates and frees many small strings; mimalloc
-// spends less time on that than the system allocator (measured in docs/benchmarks.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(name = "plansearch", version, about = "Search the 14th Five-Year Plan of Caidian District, Wuhan (Chinese/English)")]
