@@ -10,7 +10,6 @@ use clap::{Parser, Subcommand};
 
 mod records_cli;
 
-
 #[derive(Parser)]
 #[command(name = "plansearch", version, about = "Search the 14th Five-Year Plan of Caidian District, Wuhan (Chinese/English)")]
 struct Cli {
