@@ -187,6 +187,11 @@ fn a_quote_holds_its_punctuation() {
     assert_ne!(ids(&plain), ids(&marked));
 }
 
+/// A hit's English text as the quoted-English check reads it: normalized, single spaces.
+fn squeezed_en(h: &plansearch_search::Hit) -> String {
+    h.text_en.as_deref().map(plansearch_analysis::normalize).unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[test]
 fn quoted_english_finds_the_words_as_typed() {
     let passages = engine().all("caidian").unwrap();
@@ -225,6 +230,11 @@ fn quoted_english_finds_the_words_as_typed() {
     let quoted = search("\"Internet of Things\"", 100);
     assert_eq!(quoted.total, texts.iter().filter(|t| holds(t, "internet of things")).count());
     assert!(quoted.total > 0);
+    // And excluding the phrase excludes exactly the passages that hold it.
+    let internet = search("internet", 100);
+    let without = search("internet -\"Internet of Things\"", 100);
+    assert!(without.hits.iter().all(|h| !holds(&squeezed_en(h), "internet of things")));
+    assert_eq!(without.total + quoted.hits.iter().filter(|h| squeezed_en(h).contains("internet")).count(), internet.total);
     let plain = search("internet of things", 100);
     assert!(
         plain.hits[..quoted.total].iter().all(|h| h.tier == 3),

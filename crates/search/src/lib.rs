@@ -541,12 +541,12 @@ impl Engine {
             if let Some(q) = gram_phrase_query(f.grams, &u.text) {
                 must.push((Occur::MustNot, q));
             }
-            let terms: Vec<Term> =
-                plansearch_analysis::tokenizer::english_terms(&u.text).into_iter().map(|(t, _, _)| Term::from_field_text(f.en, &t)).collect();
+            let terms: Vec<(usize, Term)> =
+                plansearch_analysis::tokenizer::english_phrase(&u.text).into_iter().map(|(at, t)| (at, Term::from_field_text(f.en, &t))).collect();
             match terms.len() {
                 0 => {}
-                1 => must.push((Occur::MustNot, Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::Basic)))),
-                _ => must.push((Occur::MustNot, Box::new(PhraseQuery::new(terms)))),
+                1 => must.push((Occur::MustNot, Box::new(TermQuery::new(terms[0].1.clone(), IndexRecordOption::Basic)))),
+                _ => must.push((Occur::MustNot, Box::new(PhraseQuery::new_with_offset(terms)))),
             }
         }
         self.filter_query(&parsed.filters, Box::new(BooleanQuery::new(must)))
