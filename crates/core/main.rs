@@ -232,7 +232,7 @@ fn search(
     for doc in docs {
         passages.extend(engine.all(doc)?);
     }
-    let badges = plansearch_records::badges(&passages);
+    let badges = plansearch_records::badges(&plansearch_records::extract(&passages));
     for hit in &mut res.hits {
         hit.targets = badges.get(&(hit.doc.clone(), hit.id.clone())).cloned().unwrap_or_default();
     }

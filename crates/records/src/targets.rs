@@ -262,10 +262,10 @@ pub fn extract(passages: &[Passage]) -> Vec<Target> {
     out
 }
 
-/// The badges of every passage that commits to a target, by (document, passage id).
-pub fn badges(passages: &[Passage]) -> HashMap<(String, String), Vec<String>> {
+/// The badges of the targets (not the `achieved` records), by (document, passage id).
+pub fn badges(records: &[Target]) -> HashMap<(String, String), Vec<String>> {
     let mut out: HashMap<(String, String), Vec<String>> = HashMap::new();
-    for t in extract(passages).into_iter().filter(|t| t.kind == Kind::Target) {
+    for t in records.iter().filter(|t| t.kind == Kind::Target) {
         out.entry((t.doc.clone(), t.passage_id.clone())).or_default().push(t.badge());
     }
     out

@@ -14,8 +14,8 @@
 //! A unit must match exactly or with all its words; a single-unit query also accepts
 //! passages with some of its words, ranked last. Quoted text is exact only: a phrase of grams
 //! (Chinese; English words as typed, unstemmed), in which punctuation holds its position and
-//! whitespace none, so the index alone decides (see `plansearch_analysis`). Snippets and highlights are computed from the
-//! stored text, never from HTML in the index.
+//! whitespace none, so the index alone decides (see `plansearch_analysis`). Snippets and
+//! highlights are computed from the stored text, never from HTML in the index.
 
 pub mod bilingual;
 pub mod highlight;

@@ -50,9 +50,10 @@ impl Records {
 
     pub fn from_passages(passages: &[Passage]) -> Records {
         let text: HashMap<(&str, &str), &str> = passages.iter().map(|p| ((p.doc.as_str(), p.id.as_str()), p.text.as_str())).collect();
-        let badges = plansearch_records::badges(passages);
+        let records = targets::extract(passages);
+        let badges = plansearch_records::badges(&records);
         let mut rows = Vec::new();
-        for t in targets::extract(passages) {
+        for t in records {
             let q = t.highlight_in(text.get(&(t.doc.as_str(), t.passage_id.as_str())).copied().unwrap_or(""));
             let href = format!("/p/{}/{}?q={}", t.doc, t.passage_id, encode(&q));
             rows.push(Row { target: t, href });
@@ -66,19 +67,17 @@ impl Records {
         self.badges.get(&(doc.to_string(), id.to_string())).map_or(&[], |v| v.as_slice())
     }
 
-    fn title<'a>(&'a self, doc: &'a str) -> cite::DocTitle<'a> {
-        match self.titles.get(doc) {
-            Some((zh, en)) => cite::DocTitle { zh, en: en.as_deref() },
-            None => cite::DocTitle { zh: doc, en: None },
-        }
-    }
-}
-
-impl Records {
     /// Each hit with the badges of its passage's targets.
     pub fn add_badges(&self, res: &mut plansearch_search::Response) {
         for hit in &mut res.hits {
             hit.targets = self.badges(&hit.doc, &hit.id).to_vec();
+        }
+    }
+
+    fn title<'a>(&'a self, doc: &'a str) -> cite::DocTitle<'a> {
+        match self.titles.get(doc) {
+            Some((zh, en)) => cite::DocTitle { zh, en: en.as_deref() },
+            None => cite::DocTitle { zh: doc, en: None },
         }
     }
 }
