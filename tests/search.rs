@@ -489,3 +489,17 @@ fn english_highlights_match_stemming_every_word() {
     }
     assert!(marked > 200, "the phrases should often be found ({marked})");
 }
+
+#[test]
+fn the_command_line_search_shows_target_badges_like_the_api() {
+    let index = tempfile::tempdir().unwrap();
+    let out = crate::util::run_plansearch(&["--index", index.path().to_str().unwrap(), "search", "--json", "莲藕基地"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let res: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hit = res["hits"].as_array().unwrap().iter().find(|h| h["id"] == "7.1.1").expect("7.1.1 among the hits");
+    let badges: Vec<&str> = hit["targets"].as_array().unwrap().iter().map(|b| b.as_str().unwrap()).collect();
+    assert!(badges.contains(&"莲藕基地 · ≥10万亩 · 2025"), "{badges:?}");
+    // The same badges as the web app gives the same passage.
+    let state = crate::util::web_state();
+    assert_eq!(badges, state.records.badges("caidian", "7.1.1"));
+}
