@@ -193,25 +193,31 @@ impl Corpus {
     /// Every passage of every document, with its English where a translation of the same
     /// Chinese exists (a translation of changed text is left out, not shown stale).
     pub fn passages(&self) -> Vec<Passage> {
-        let mut all: Vec<Passage> = self.documents.iter().flat_map(|d| d.passages()).collect();
+        self.documents.iter().flat_map(|d| self.passages_of(d)).collect()
+    }
+
+    /// The passages of one document, as [`Corpus::passages`] gives them: a build goes one
+    /// document at a time, so it never holds every passage of a large corpus at once.
+    pub fn passages_of(&self, document: &Document) -> Vec<Passage> {
+        let mut all = document.passages();
         let en =
             |doc: &str, id: &str, zh: &str| self.translations.get(&(doc.to_string(), id.to_string())).filter(|t| t.zh == zh).map(|t| t.en.clone());
-        let heading_en: std::collections::HashMap<(String, String), Option<String>> = all
+        let heading_en: std::collections::HashMap<String, Option<String>> = all
             .iter()
             .filter(|p| p.kind == PassageKind::Heading)
-            .map(|p| ((p.doc.clone(), p.id.clone()), en(&p.doc, &p.id, &p.text).and_then(|h| english_title(&h))))
+            .map(|p| (p.id.clone(), en(&p.doc, &p.id, &p.text).and_then(|h| english_title(&h))))
             .collect();
-        let title = |doc: &str, id: String| heading_en.get(&(doc.to_string(), id)).cloned().flatten();
+        let title = |id: String| heading_en.get(&id).cloned().flatten();
         for p in &mut all {
             p.text_en = en(&p.doc, &p.id, &p.text).filter(|e| !e.is_empty());
             if let Some(c) = p.chapter.as_mut() {
-                c.title_en = title(&p.doc, c.number.to_string());
+                c.title_en = title(c.number.to_string());
             }
             if let Some(s) = p.section.as_mut() {
-                s.title_en = title(&p.doc, s.number.clone());
+                s.title_en = title(s.number.clone());
             }
             if let Some(pr) = p.panel.as_mut() {
-                pr.title_en = title(&p.doc, format!("p{}", pr.id));
+                pr.title_en = title(format!("p{}", pr.id));
             }
         }
         all

@@ -268,6 +268,12 @@ impl Document {
         }
     }
 
+    /// How many passages [`Document::passages`] gives (made and dropped: counting them
+    /// any other way would repeat how they are made).
+    pub fn passage_count(&self) -> usize {
+        self.passages().len()
+    }
+
     /// Flatten the document into passages in reading order, with their ids.
     pub fn passages(&self) -> Vec<Passage> {
         let mut f = Flattener { slug: &self.slug, out: Vec::new() };

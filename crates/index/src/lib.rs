@@ -390,68 +390,73 @@ fn write_index(
     let threads = std::thread::available_parallelism().map(|n| n.get().min(4)).unwrap_or(1);
     let mut writer: tantivy::IndexWriter<TantivyDocument> = index.writer_with_num_threads(threads, 64_000_000 * threads)?;
 
-    let passages = corpus.passages();
     let mut panels: Vec<PanelMeta> = Vec::new();
-    // Document and panel numbers by name: looked up once per passage, so not by a scan of
-    // every document and panel (quadratic at a thousand plans).
-    let doc_nos: std::collections::HashMap<&str, u64> = corpus.documents.iter().enumerate().map(|(n, d)| (d.slug.as_str(), n as u64)).collect();
     let mut panel_nos: std::collections::HashMap<(String, String), u64> = std::collections::HashMap::new();
-    let mut documents = Vec::new();
-    for (doc_no, d) in corpus.documents.iter().enumerate() {
-        documents.push(DocMeta {
+    let documents: Vec<DocMeta> = corpus
+        .documents
+        .iter()
+        .map(|d| DocMeta {
             slug: d.slug.clone(),
             title: d.title.clone(),
             chapters: d.chapters.iter().map(|c| ChapterMeta { number: c.number, title: c.title.clone(), inferred: c.inferred }).collect(),
-        });
-        let _ = doc_no;
-    }
-    let total = passages.len();
-    for (n, p) in passages.iter().enumerate() {
-        let doc_no = doc_nos.get(p.doc.as_str()).copied().unwrap_or(0);
-        let panel_no = match &p.panel {
-            None => 0,
-            Some(pr) => *panel_nos.entry((p.doc.clone(), pr.id.clone())).or_insert_with(|| {
-                panels.push(PanelMeta {
-                    doc: p.doc.clone(),
-                    id: pr.id.clone(),
-                    title: pr.title.clone(),
-                    numbered: pr.numbered,
-                    chapter: p.chapter.as_ref().map(|c| c.number),
-                });
-                panels.len() as u64
-            }),
-        };
-        let mut d = doc!(
-            f.key => key(&p.doc, &p.id),
-            f.doc => p.doc.clone(),
-            f.doc_no => doc_no,
-            f.kind => p.kind.as_str(),
-            f.chapter => p.chapter.as_ref().map_or(0, |c| c.number as u64),
-            f.panel_no => panel_no,
-            f.seq => seq_key(&p.doc, p.order),
-            f.seq_no => (doc_no << 32) | p.order as u64,
-            f.words => p.text.clone(),
-            f.heading => heading_text(p),
-            f.grams => p.text.clone(),
-            f.en => p.text_en.clone().unwrap_or_default(),
-            f.en_grams => p.text_en.clone().unwrap_or_default(),
-            f.heading_en => heading_text_en(p),
-            f.json => serde_json::to_string(p).unwrap_or_default(),
-        );
-        if let Some(s) = &p.section {
-            d.add_text(f.section, &s.number);
-        }
-        if let Some(pr) = &p.panel {
-            d.add_text(f.panel, &pr.id);
-        }
-        for (col, value) in &p.cells {
-            if col.contains("企业") || col.contains("单位") {
-                d.add_text(f.company, value);
+        })
+        .collect();
+    // One document at a time: its passages are made, indexed, counted for the vocabulary and
+    // dropped before the next (holding every passage of a thousand plans at once cost more
+    // memory than all the rest of a build).
+    let total: usize = corpus.documents.iter().map(|d| d.passage_count()).sum();
+    let mut words = vocab::WordCounts::default();
+    let mut n = 0;
+    for (doc_no, document) in corpus.documents.iter().enumerate() {
+        let doc_no = doc_no as u64;
+        for p in corpus.passages_of(document) {
+            let panel_no = match &p.panel {
+                None => 0,
+                Some(pr) => *panel_nos.entry((p.doc.clone(), pr.id.clone())).or_insert_with(|| {
+                    panels.push(PanelMeta {
+                        doc: p.doc.clone(),
+                        id: pr.id.clone(),
+                        title: pr.title.clone(),
+                        numbered: pr.numbered,
+                        chapter: p.chapter.as_ref().map(|c| c.number),
+                    });
+                    panels.len() as u64
+                }),
+            };
+            let mut d = doc!(
+                f.key => key(&p.doc, &p.id),
+                f.doc => p.doc.clone(),
+                f.doc_no => doc_no,
+                f.kind => p.kind.as_str(),
+                f.chapter => p.chapter.as_ref().map_or(0, |c| c.number as u64),
+                f.panel_no => panel_no,
+                f.seq => seq_key(&p.doc, p.order),
+                f.seq_no => (doc_no << 32) | p.order as u64,
+                f.words => p.text.clone(),
+                f.heading => heading_text(&p),
+                f.grams => p.text.clone(),
+                f.en => p.text_en.clone().unwrap_or_default(),
+                f.en_grams => p.text_en.clone().unwrap_or_default(),
+                f.heading_en => heading_text_en(&p),
+                f.json => serde_json::to_string(&p).unwrap_or_default(),
+            );
+            if let Some(s) = &p.section {
+                d.add_text(f.section, &s.number);
             }
-        }
-        writer.add_document(d)?;
-        if n % 256 == 0 || n + 1 == total {
-            progress(n + 1, total);
+            if let Some(pr) = &p.panel {
+                d.add_text(f.panel, &pr.id);
+            }
+            for (col, value) in &p.cells {
+                if col.contains("企业") || col.contains("单位") {
+                    d.add_text(f.company, value);
+                }
+            }
+            writer.add_document(d)?;
+            words.add(&p);
+            n += 1;
+            if n % 256 == 1 || n == total {
+                progress(n, total);
+            }
         }
     }
     writer.commit()?;
@@ -463,11 +468,11 @@ fn write_index(
         corpus_fingerprint: fingerprint.to_string(),
         built_at_unix: SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
         build_seconds: started.elapsed().as_secs_f64(),
-        passages: total,
+        passages: n,
         documents,
         panels,
     };
-    let vocab = vocab::build(&passages, vocab::read_glossaries(&corpus.root));
+    let vocab = vocab::build_from(words, vocab::read_glossaries(&corpus.root));
     let vocab_path = dir.join(VOCAB);
     let bytes = serde_json::to_vec(&vocab).map_err(|e| IndexError::Broken { path: vocab_path.clone(), why: e.to_string() })?;
     std::fs::write(&vocab_path, bytes).map_err(io(&vocab_path))?;

@@ -86,20 +86,34 @@ fn gloss_key(gloss: &str) -> Option<String> {
     (!bad).then_some(s)
 }
 
-/// Build the vocabulary from the passages and the glossaries.
-pub fn build(passages: &[Passage], glossary: Vec<(String, String)>) -> Vocabulary {
-    // Corpus words and their frequencies (jieba's default cut, two characters or more).
-    let mut freq: HashMap<String, usize> = HashMap::new();
-    for p in passages {
+/// Corpus words and their frequencies (jieba's default cut, two characters or more),
+/// counted one passage at a time.
+#[derive(Debug, Default)]
+pub struct WordCounts(HashMap<String, usize>);
+
+impl WordCounts {
+    pub fn add(&mut self, p: &Passage) {
         let text = normalize(&p.text);
         for run in plansearch_analysis::runs(&text).into_iter().filter(|r| r.kind == plansearch_analysis::RunKind::Han) {
             for t in jieba().cut(run.text, true) {
                 if t.word.chars().count() >= 2 {
-                    *freq.entry(t.word.to_string()).or_default() += 1;
+                    *self.0.entry(t.word.to_string()).or_default() += 1;
                 }
             }
         }
     }
+}
+
+/// Build the vocabulary from the passages and the glossaries.
+pub fn build(passages: &[Passage], glossary: Vec<(String, String)>) -> Vocabulary {
+    let mut counts = WordCounts::default();
+    passages.iter().for_each(|p| counts.add(p));
+    build_from(counts, glossary)
+}
+
+/// Build the vocabulary from counted words and the glossaries.
+pub fn build_from(counts: WordCounts, glossary: Vec<(String, String)>) -> Vocabulary {
+    let freq = counts.0;
     let mut words: Vec<(&String, &usize)> = freq.iter().collect();
     words.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
 
