@@ -230,6 +230,13 @@ fn quoted_english_finds_the_words_as_typed() {
     let quoted = search("\"Internet of Things\"", 100);
     assert_eq!(quoted.total, texts.iter().filter(|t| holds(t, "internet of things")).count());
     assert!(quoted.total > 0);
+    // Each hit marks the phrase as one span, stop word and all.
+    for h in &quoted.hits {
+        let en: Vec<char> = h.text_en.as_deref().unwrap().chars().collect();
+        let marked: Vec<String> = h.highlights_en.iter().map(|&(s, e)| en[s..e].iter().collect::<String>().to_lowercase()).collect();
+        assert!(marked.iter().any(|m| m.contains("internet of things")), "{}: {marked:?}", h.id);
+        assert!(h.snippet_en_html.as_deref().unwrap().to_lowercase().contains("<mark>internet of things"), "{}", h.id);
+    }
     // And excluding the phrase excludes exactly the passages that hold it.
     let internet = search("internet", 100);
     let without = search("internet -\"Internet of Things\"", 100);

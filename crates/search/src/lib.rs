@@ -713,11 +713,21 @@ fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>], translator: &Tra
     let hay = normalize(&p.text);
     let mut zh_units: Vec<(String, Vec<String>)> = Vec::new();
     let mut en_phrases: Vec<String> = Vec::new();
+    let mut en_quotes: Vec<Vec<char>> = Vec::new();
     let mut tier = 3u8;
     for g in groups {
         let present: Option<&Alt> = g.iter().flat_map(|u| u.alternatives.iter()).find(|a| !a.en && hay.contains(a.text.as_str()));
         let typed_en: Vec<&Alt> = g.iter().flat_map(|u| u.alternatives.iter()).filter(|a| a.en).collect();
-        en_phrases.extend(typed_en.iter().map(|a| a.text.clone()));
+        // Quoted English is marked where it stands as typed; other English by word stems.
+        for u in g {
+            for a in u.alternatives.iter().filter(|a| a.en) {
+                if u.exact {
+                    en_quotes.push(normalize(&a.text).chars().collect());
+                } else {
+                    en_phrases.push(a.text.clone());
+                }
+            }
+        }
         match present {
             Some(a) => {
                 zh_units.push((a.text.clone(), required_words(&a.text)));
@@ -735,7 +745,19 @@ fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>], translator: &Tra
         }
     }
     let (highlights, zh_tier) = highlight_normalized(&hay.chars().collect::<Vec<_>>(), &zh_units);
-    let highlights_en = p.text_en.as_deref().map(|en| english_spans(en, &en_phrases)).unwrap_or_default();
+    let highlights_en = p
+        .text_en
+        .as_deref()
+        .map(|en| {
+            let mut spans = english_spans(en, &en_phrases);
+            if !en_quotes.is_empty() {
+                let hay: Vec<char> = normalize(en).chars().collect();
+                spans.extend(en_quotes.iter().flat_map(|q| highlight::find_all_ignoring_space(&hay, q)));
+                spans = highlight::merge(spans);
+            }
+            spans
+        })
+        .unwrap_or_default();
     let tier = if highlights.is_empty() && !highlights_en.is_empty() {
         tier.min(3)
     } else {
