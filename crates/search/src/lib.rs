@@ -48,6 +48,18 @@ pub const TITLE_BOOST: Score = 2.0;
 pub const MAX_LIMIT: usize = 100;
 /// The furthest one can page.
 pub const MAX_OFFSET: usize = 10_000;
+/// The top hits by score, ties in reading order. tantivy breaks ties by document address,
+/// and addresses depend on how a build spread the documents over segments, which differs
+/// from build to build: the same query on the same corpus must give the same order.
+fn ranked(limit: usize, offset: usize) -> impl Collector<Fruit = Vec<((Score, std::cmp::Reverse<u64>), DocAddress)>> {
+    TopDocs::with_limit(limit).and_offset(offset).tweak_score(|segment: &SegmentReader| {
+        let seq = segment.fast_fields().u64("seq_no").ok().map(|c| c.first_or_default_col(u64::MAX));
+        move |doc: DocId, score: Score| (score, std::cmp::Reverse(seq.as_ref().map_or(u64::MAX, |c| c.get_val(doc))))
+    })
+}
+
+/// At most this many alternatives of a unit come from synonyms of its words.
+const WORD_SYNONYMS: usize = 4;
 /// The snippet size, in characters.
 pub const SNIPPET_CHARS: usize = 140;
 
@@ -352,9 +364,9 @@ impl Engine {
 
         // Quoted text is a phrase of grams (Chinese, or English words as typed), exact by
         // construction: marks hold their positions, whitespace none. No verification needed.
-        let (top, total, facets) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(offset), Count, FacetCollector))?;
+        let (top, total, facets) = searcher.search(&query, &(ranked(limit, offset), Count, FacetCollector))?;
         let mut page = Vec::with_capacity(top.len());
-        for (score, addr) in top {
+        for ((score, _), addr) in top {
             page.push((score, self.passage(&searcher, addr)?));
         }
 
@@ -380,6 +392,16 @@ impl Engine {
         if !u.exact {
             for to in self.synonyms.expand(&u.text) {
                 push(&mut alternatives, Alt { text: to, en: false, weight: 0.9, source: "synonym" });
+            }
+            // A word of a longer unit with a synonym: the unit with that word replaced
+            // (城市内涝 also searches 城市排涝), below the whole-unit synonyms.
+            let words = required_words(&u.text);
+            if words.len() > 1 {
+                let replaced =
+                    words.iter().filter(|w| w.chars().count() >= 2).flat_map(|w| self.synonyms.expand(w).into_iter().map(move |to| (w, to)));
+                for (w, to) in replaced.take(WORD_SYNONYMS) {
+                    push(&mut alternatives, Alt { text: u.text.replacen(w.as_str(), &to, 1), en: false, weight: 0.85, source: "synonym" });
+                }
             }
             if u.text.chars().all(|c| c.is_ascii_alphabetic()) && u.text.len() >= 3 {
                 push(&mut alternatives, Alt { text: u.text.clone(), en: true, weight: 1.0, source: "typed" });
@@ -734,8 +756,16 @@ fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>], translator: &Tra
                 en_phrases.extend(translator.english_of(&a.text).map(str::to_string));
             }
             None => {
+                // No alternative stands whole: one whose words all occur (a synonym's), else
+                // the typed words.
+                let all_words = g.iter().flat_map(|u| u.alternatives.iter()).filter(|a| !a.en).find_map(|a| {
+                    let words = required_words(&a.text);
+                    (a.source != "typed" && words.iter().all(|w| hay.contains(w.as_str()))).then(|| (a.text.clone(), words))
+                });
                 let typed = g.iter().flat_map(|u| u.alternatives.iter()).find(|a| !a.en && a.source == "typed");
-                if let Some(a) = typed {
+                if let Some(unit) = all_words {
+                    zh_units.push(unit);
+                } else if let Some(a) = typed {
                     zh_units.push((a.text.clone(), ranking_words(&a.text)));
                 }
                 if typed_en.is_empty() {
