@@ -48,16 +48,6 @@ pub const TITLE_BOOST: Score = 2.0;
 pub const MAX_LIMIT: usize = 100;
 /// The furthest one can page.
 pub const MAX_OFFSET: usize = 10_000;
-/// The top hits by score, ties in reading order. tantivy breaks ties by document address,
-/// and addresses depend on how a build spread the documents over segments, which differs
-/// from build to build: the same query on the same corpus must give the same order.
-fn ranked(limit: usize, offset: usize) -> impl Collector<Fruit = Vec<((Score, std::cmp::Reverse<u64>), DocAddress)>> {
-    TopDocs::with_limit(limit).and_offset(offset).tweak_score(|segment: &SegmentReader| {
-        let seq = segment.fast_fields().u64("seq_no").ok().map(|c| c.first_or_default_col(u64::MAX));
-        move |doc: DocId, score: Score| (score, std::cmp::Reverse(seq.as_ref().map_or(u64::MAX, |c| c.get_val(doc))))
-    })
-}
-
 /// At most this many alternatives of a unit come from synonyms of its words.
 const WORD_SYNONYMS: usize = 4;
 /// The snippet size, in characters.
@@ -639,6 +629,16 @@ impl Engine {
     }
 }
 
+/// The top hits by score, ties in reading order. tantivy breaks ties by document address,
+/// and addresses depend on how a build spread the documents over segments, which differs
+/// from build to build: the same query on the same corpus must give the same order.
+fn ranked(limit: usize, offset: usize) -> impl Collector<Fruit = Vec<((Score, std::cmp::Reverse<u64>), DocAddress)>> {
+    TopDocs::with_limit(limit).and_offset(offset).tweak_score(|segment: &SegmentReader| {
+        let seq = segment.fast_fields().u64("seq_no").ok().map(|c| c.first_or_default_col(u64::MAX));
+        move |doc: DocId, score: Score| (score, std::cmp::Reverse(seq.as_ref().map_or(u64::MAX, |c| c.get_val(doc))))
+    })
+}
+
 fn elapsed_ms(started: Instant) -> f64 {
     (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0
 }
@@ -756,17 +756,22 @@ fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>], translator: &Tra
                 en_phrases.extend(translator.english_of(&a.text).map(str::to_string));
             }
             None => {
-                // No alternative stands whole: one whose words all occur (a synonym's), else
-                // the typed words.
-                let all_words = g.iter().flat_map(|u| u.alternatives.iter()).filter(|a| !a.en).find_map(|a| {
-                    let words = required_words(&a.text);
-                    (a.source != "typed" && words.iter().all(|w| hay.contains(w.as_str()))).then(|| (a.text.clone(), words))
-                });
+                // No alternative stands whole: the typed words; but when only some of them
+                // occur, a synonym form whose words all do (城市内涝 → 城市 + 排涝).
                 let typed = g.iter().flat_map(|u| u.alternatives.iter()).find(|a| !a.en && a.source == "typed");
-                if let Some(unit) = all_words {
-                    zh_units.push(unit);
-                } else if let Some(a) = typed {
-                    zh_units.push((a.text.clone(), ranking_words(&a.text)));
+                let all_in = |words: &[String]| words.iter().all(|w| hay.contains(w.as_str()));
+                let synonym = || {
+                    g.iter().flat_map(|u| u.alternatives.iter()).filter(|a| !a.en && a.source == "synonym").find_map(|a| {
+                        let words = required_words(&a.text);
+                        all_in(&words).then(|| (a.text.clone(), words))
+                    })
+                };
+                match typed {
+                    Some(a) if all_in(&required_words(&a.text)) => zh_units.push((a.text.clone(), ranking_words(&a.text))),
+                    _ => match synonym() {
+                        Some(unit) => zh_units.push(unit),
+                        None => zh_units.extend(typed.map(|a| (a.text.clone(), ranking_words(&a.text)))),
+                    },
                 }
                 if typed_en.is_empty() {
                     tier = tier.min(2);
