@@ -2,7 +2,7 @@
 //! every substring findable, exact quotes exact, filters obeyed, highlights whole.
 
 use plansearch_corpus::PassageKind;
-use plansearch_search::{Filters, Request, Response};
+use plansearch_search::{Filters, Request, Response, Source, Tier};
 
 use crate::util::{caidian, engine, repo};
 
@@ -58,7 +58,7 @@ fn a_chapter_filter_keeps_results_inside_the_chapter() {
 #[test]
 fn the_whole_name_is_highlighted_as_one_span() {
     let res = search("中法武汉生态示范城", 10);
-    for (n, h) in res.hits.iter().enumerate().filter(|(_, h)| h.tier == 3) {
+    for (n, h) in res.hits.iter().enumerate().filter(|(_, h)| h.tier == Tier::Exact) {
         for m in marked(&res, n) {
             assert!(m.contains("中法武汉生态示范城"), "{}: mark {m:?}", h.id);
         }
@@ -70,7 +70,7 @@ fn the_whole_name_is_highlighted_as_one_span() {
 fn passages_with_the_exact_phrase_come_before_those_with_only_its_words() {
     // 公共服务体系 stands in 4 passages; 8 more have 公共服务 and 体系 apart.
     let res = search("公共服务体系", 50);
-    let tiers: Vec<u8> = res.hits.iter().map(|h| h.tier).collect();
+    let tiers: Vec<u8> = res.hits.iter().map(|h| h.tier as u8).collect();
     let mut sorted = tiers.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(tiers, sorted, "tiers out of order: {tiers:?}");
@@ -244,9 +244,9 @@ fn quoted_english_finds_the_words_as_typed() {
     assert_eq!(without.total + quoted.hits.iter().filter(|h| squeezed_en(h).contains("internet")).count(), internet.total);
     let plain = search("internet of things", 100);
     assert!(
-        plain.hits[..quoted.total].iter().all(|h| h.tier == 3),
+        plain.hits[..quoted.total].iter().all(|h| h.tier == Tier::Exact),
         "the phrase itself first: {:?}",
-        plain.hits.iter().map(|h| h.tier).collect::<Vec<_>>()
+        plain.hits.iter().map(|h| h.tier as u8).collect::<Vec<_>>()
     );
 }
 
@@ -458,7 +458,7 @@ fn when_no_passage_has_every_term_those_with_some_come_with_a_note() {
 #[test]
 fn english_and_pinyin_queries_find_chinese_passages_and_say_what_was_searched() {
     let res = search("air quality", 10);
-    assert!(res.interpreted.expanded.iter().any(|e| e.to == "空气质量" && e.source == "glossary"), "{:?}", res.interpreted.expanded);
+    assert!(res.interpreted.expanded.iter().any(|e| e.to == "空气质量" && e.source == Source::Glossary), "{:?}", res.interpreted.expanded);
     assert!(ids(&res).contains(&"p2.r16"));
     let h = &res.hits[0];
     assert!(h.text_en.is_some() && !h.highlights_en.is_empty(), "English highlighted too");

@@ -12,6 +12,8 @@ use std::collections::HashMap;
 
 use plansearch_index::Vocabulary;
 
+pub use crate::Source;
+
 pub const GLOSSARY: f32 = 1.0;
 pub const PINYIN: f32 = 0.95;
 pub const GLOSSARY_PART: f32 = 0.8;
@@ -20,15 +22,6 @@ pub const DICTIONARY: f32 = 0.6;
 pub const MAX_PER_PHRASE: usize = 4;
 /// The longest phrase looked up, in words.
 const MAX_PHRASE: usize = 6;
-
-/// Where a Chinese term came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    Glossary,
-    Pinyin,
-    Dictionary,
-}
 
 /// A span of the typed words and the Chinese terms it stands for.
 #[derive(Debug, Clone, PartialEq)]

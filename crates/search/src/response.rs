@@ -1,0 +1,220 @@
+//! The shapes of a search: the request, the response and its parts (how the query was read,
+//! the hits, the facets), and the closed sets they name (where an alternative came from,
+//! how well a hit matches). Only data lives here: no tantivy, no ranking.
+
+use plansearch_corpus::{ChapterRef, PanelRef, SectionRef};
+use serde::{Serialize, Serializer};
+
+use crate::Filters;
+
+/// A search request. `limit` is capped at [`crate::MAX_LIMIT`], `offset` at [`crate::MAX_OFFSET`].
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub q: String,
+    pub limit: usize,
+    pub offset: usize,
+    /// Filters given as parameters, on top of those written in the query.
+    pub filters: Filters,
+    /// Which language the query is in; `Auto` decides from the letters typed.
+    pub lang: Lang,
+}
+
+/// The language of a query.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    #[default]
+    Auto,
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "auto" | "" => Some(Lang::Auto),
+            "zh" | "cn" | "chinese" => Some(Lang::Zh),
+            "en" | "english" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Response {
+    pub query: String,
+    pub interpreted: Interpreted,
+    pub total: usize,
+    pub took_ms: f64,
+    pub limit: usize,
+    pub offset: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+    /// Said when there is nothing to search or nothing was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// How the query was read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Interpreted {
+    /// The query as read, in the query language.
+    pub query: String,
+    /// The language the query was read in: `zh` or `en` (English or pinyin).
+    pub lang: Lang,
+    /// Required groups of alternatives, each unit with the words it was cut into.
+    pub groups: Vec<Vec<InterpretedUnit>>,
+    pub exclude: Vec<String>,
+    pub filters: Filters,
+    /// Short forms and synonyms searched too: `中法城 → 中法武汉生态示范城`.
+    pub expanded: Vec<Expansion>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InterpretedUnit {
+    pub text: String,
+    pub exact: bool,
+    pub words: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Expansion {
+    pub from: String,
+    pub to: String,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub doc: String,
+    pub kind: &'static str,
+    pub url: String,
+    pub chapter: Option<ChapterRef>,
+    pub section: Option<SectionRef>,
+    pub panel: Option<PanelRef>,
+    pub breadcrumb: String,
+    /// The breadcrumb in English (unofficial translation), where the titles have one.
+    pub breadcrumb_en: String,
+    pub text: String,
+    /// The unofficial English translation, where there is one.
+    pub text_en: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<(String, String)>,
+    pub snippet: String,
+    /// Character offsets into `text`.
+    pub highlights: Vec<(usize, usize)>,
+    /// Character offsets into `snippet`.
+    pub snippet_highlights: Vec<(usize, usize)>,
+    /// `snippet` as HTML: escaped, with `<mark>` around the highlights.
+    pub snippet_html: String,
+    /// Where `snippet` starts in `text`, in characters.
+    pub snippet_start: usize,
+    /// The English snippet (unofficial translation) and its highlights, where there is one.
+    pub snippet_en: Option<String>,
+    /// Character offsets into `text_en`.
+    pub highlights_en: Vec<(usize, usize)>,
+    pub snippet_en_highlights: Vec<(usize, usize)>,
+    pub snippet_en_html: Option<String>,
+    pub score: f32,
+    pub tier: Tier,
+    /// The targets the passage commits to, as badges (`莲藕基地 · 10万亩 · 2025`). The
+    /// engine leaves this empty: targets are records, added by callers that have them (the
+    /// web app and `plansearch search`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
+}
+
+/// Counts of the matches by document, chapter and panel. Each list holds at most
+/// [`MAX_FACETS`] entries, the largest counts (in reading order); `more_*` says how many
+/// entries were left out, so a broad query over many plans stays a small answer.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Facets {
+    pub documents: Vec<DocumentFacet>,
+    pub chapters: Vec<ChapterFacet>,
+    pub panels: Vec<PanelFacet>,
+    pub more_documents: usize,
+    pub more_chapters: usize,
+    pub more_panels: usize,
+}
+
+/// The most entries of one facet list.
+pub const MAX_FACETS: usize = 100;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentFacet {
+    pub doc: String,
+    pub title: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChapterFacet {
+    pub doc: String,
+    pub number: u32,
+    pub title: Option<String>,
+    pub inferred: bool,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PanelFacet {
+    pub doc: String,
+    pub id: String,
+    pub title: String,
+    pub numbered: bool,
+    pub chapter: Option<u32>,
+    pub count: usize,
+}
+
+/// Where something a unit searched came from: typed, or an expansion of what was typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// As typed (or the typed Latin word, in the other language's field).
+    Typed,
+    /// `corpus/synonyms.tsv`: a short form or everyday word for a plan term.
+    Synonym,
+    /// The bilingual glossary.
+    Glossary,
+    /// Toneless pinyin of a plan term.
+    Pinyin,
+    /// CC-CEDICT senses of the corpus's own words.
+    Dictionary,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Typed => "typed",
+            Source::Synonym => "synonym",
+            Source::Glossary => "glossary",
+            Source::Pinyin => "pinyin",
+            Source::Dictionary => "dictionary",
+        }
+    }
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How well a hit holds the query; serialized as 3, 2, 1 (the better, the larger).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tier {
+    /// Some of its words.
+    Some = 1,
+    /// All its words, not as typed.
+    AllWords = 2,
+    /// The query exactly.
+    Exact = 3,
+}
+
+impl Serialize for Tier {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(*self as u8)
+    }
+}
