@@ -539,7 +539,7 @@ fn the_command_line_search_shows_target_badges_like_the_api() {
     assert!(badges.contains(&"莲藕基地 · ≥10万亩 · 2025"), "{badges:?}");
     // The same badges as the web app gives the same passage.
     let state = crate::util::web_state();
-    assert_eq!(badges, state.records.badges("caidian", "7.1.1"));
+    assert_eq!(badges, state.records.annotator.badges("caidian", "7.1.1"));
 }
 
 #[test]

@@ -138,7 +138,7 @@ async fn a_long_name_is_marked_as_one_span_and_inferred_titles_say_so() {
     let doc = page(&format!("/search?q={}", enc(q))).await;
     let hits = all(&doc, "li.hit");
     let marks: Vec<String> = within(hits[0], ".snippet.zh mark").into_iter().map(text).collect();
-    assert_eq!(marks, [q], "the whole name, once, as one mark");
+    assert!(!marks.is_empty() && marks.iter().all(|m| m == q), "the whole name as one mark each time: {marks:?}");
     for hit in &hits {
         for m in within(*hit, ".zh mark") {
             assert!(text(m).chars().count() > 1, "a one-character mark: {}", hit.html());

@@ -224,7 +224,8 @@ fn search(
     let lang = plansearch_search::Lang::parse(lang).unwrap_or_default();
     let req = plansearch_search::Request { q: q.to_string(), limit: limit.min(plansearch_search::MAX_LIMIT), offset, lang, ..Default::default() };
     let mut res = engine.search(&req)?;
-    // Target badges, as the web API gives them: targets need the whole plan of each hit.
+    // Target badges and answers, as the web API gives them: targets need the whole plan of
+    // each hit.
     let mut docs: Vec<&str> = res.hits.iter().map(|h| h.doc.as_str()).collect();
     docs.sort_unstable();
     docs.dedup();
@@ -232,10 +233,7 @@ fn search(
     for doc in docs {
         passages.extend(engine.all(doc)?);
     }
-    let badges = plansearch_records::badges(&plansearch_records::extract(&passages));
-    for hit in &mut res.hits {
-        hit.targets = badges.get(&(hit.doc.clone(), hit.id.clone())).cloned().unwrap_or_default();
-    }
+    plansearch_records::Annotator::new(&plansearch_records::extract(&passages)).annotate(&mut res);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if json {
         serde_json::to_writer_pretty(&mut out, &res)?;
@@ -244,7 +242,18 @@ fn search(
         return Ok(ExitCode::SUCCESS);
     }
     let bold = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    if let Some(a) = &res.answer {
+        let figure = a.value.as_deref().map(|v| format!("{v}{} — ", a.unit.as_deref().unwrap_or(""))).unwrap_or_default();
+        writeln!(out, "answer: {figure}{}  [{}/{}]\n", a.text.replace('\n', " ｜ "), a.doc, a.passage_id)?;
+    }
     writeln!(out, "{} passages for {} ({:.2} ms)", res.total, res.interpreted.query, res.took_ms)?;
+    for c in &res.interpreted.corrected {
+        writeln!(out, "searched for {} instead of {}", c.to, c.from)?;
+    }
+    if !res.interpreted.dropped.is_empty() {
+        let dropped: Vec<&str> = res.interpreted.dropped.iter().map(|d| d.word.as_str()).collect();
+        writeln!(out, "read as a question; not searched for: {}", dropped.join(" "))?;
+    }
     for note in &res.interpreted.notes {
         writeln!(out, "note: {note}")?;
     }
@@ -253,6 +262,9 @@ fn search(
     }
     if let Some(m) = &res.message {
         writeln!(out, "{m}")?;
+    }
+    if let Some(sg) = &res.suggestion {
+        writeln!(out, "try: {} ({} passages)", sg.q, sg.total)?;
     }
     for (n, hit) in res.hits.iter().enumerate() {
         writeln!(out, "\n{:>3}. {}/{}  {}", res.offset + n + 1, hit.doc, hit.id, hit.breadcrumb)?;

@@ -20,7 +20,9 @@ pub mod text;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use model::{Block, Chapter, ChapterRef, Document, Panel, PanelBlock, PanelRef, Passage, PassageKind, Section, SectionRef, Table};
+pub use model::{
+    permalink_path, Block, Chapter, ChapterRef, Document, Panel, PanelBlock, PanelRef, Passage, PassageKind, Section, SectionRef, Table,
+};
 pub use repairs::Repairs;
 
 /// The file name of a document's corpus Markdown inside `corpus/<slug>/`.

@@ -173,6 +173,12 @@ pub struct Passage {
     pub order: usize,
 }
 
+/// The path of a passage's permalink page: `/p/caidian/4.1.3`. The one place the URL is
+/// formatted; the web serves it and citations put their base URL before it.
+pub fn permalink_path(doc: &str, id: &str) -> String {
+    format!("/p/{doc}/{id}")
+}
+
 /// Chinese numerals for chapter and section numbers (一 … 九十九).
 pub fn chinese_number(n: u32) -> String {
     const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];

@@ -28,7 +28,7 @@ use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
 pub use vocab::Vocabulary;
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 6;
 const META: &str = "plansearch.json";
 const VOCAB: &str = "vocab.json";
 const CURRENT: &str = "CURRENT";
@@ -77,6 +77,11 @@ pub struct Fields {
     /// English is a phrase here, exact by construction.
     pub en_grams: Field,
     pub heading_en: Field,
+    /// On the paragraph that opens a chapter or section (its first passage after the
+    /// heading): the title of that part, so a query naming a topic finds where the plan
+    /// starts to treat it, not only the heading.
+    pub opens: Field,
+    pub opens_en: Field,
     pub json: Field,
 }
 
@@ -104,6 +109,8 @@ pub fn schema() -> (Schema, Fields) {
         en: b.add_text_field("en", text(ENGLISH, IndexRecordOption::WithFreqsAndPositions)),
         en_grams: b.add_text_field("en_grams", text(GRAMS, IndexRecordOption::WithFreqsAndPositions)),
         heading_en: b.add_text_field("heading_en", text(ENGLISH, IndexRecordOption::WithFreqs)),
+        opens: b.add_text_field("opens", text(WORDS, IndexRecordOption::Basic)),
+        opens_en: b.add_text_field("opens_en", text(ENGLISH, IndexRecordOption::Basic)),
         json: b.add_text_field("json", STORED),
     };
     (b.build(), fields)
@@ -409,6 +416,7 @@ fn write_index(
     let mut n = 0;
     for (doc_no, document) in corpus.documents.iter().enumerate() {
         let doc_no = doc_no as u64;
+        let mut part: Option<PartKey> = None;
         for p in corpus.passages_of(document) {
             let panel_no = match &p.panel {
                 None => 0,
@@ -450,6 +458,17 @@ fn write_index(
                 if col.contains("企业") || col.contains("单位") {
                     d.add_text(f.company, value);
                 }
+            }
+            // Chapters and sections open with a paragraph; a panel's first item or row is a
+            // list entry, not the opening of the topic, and its heading stays its entry.
+            if p.kind != plansearch_corpus::PassageKind::Heading && p.panel.is_none() {
+                let this = part_key(&p);
+                if part.as_ref() != Some(&this) {
+                    let (zh, en) = part_title(&p);
+                    d.add_text(f.opens, zh);
+                    d.add_text(f.opens_en, en);
+                }
+                part = Some(this);
             }
             writer.add_document(d)?;
             words.add(&p);
@@ -502,6 +521,25 @@ fn heading_text_en(p: &Passage) -> String {
     parts.extend(p.section.as_ref().and_then(|s| s.title_en.clone()));
     parts.extend(p.panel.as_ref().and_then(|pr| pr.title_en.clone()));
     parts.join("\n")
+}
+
+/// The part of the plan a body passage belongs to: chapter, section and panel.
+type PartKey = (Option<u32>, Option<String>, Option<String>);
+
+fn part_key(p: &Passage) -> PartKey {
+    (p.chapter.as_ref().map(|c| c.number), p.section.as_ref().map(|s| s.number.clone()), p.panel.as_ref().map(|pr| pr.id.clone()))
+}
+
+/// The title of the section or chapter a passage stands in (empty where the source prints
+/// none), in Chinese and English.
+fn part_title(p: &Passage) -> (&str, &str) {
+    if let Some(s) = &p.section {
+        return (s.title.as_deref().unwrap_or(""), s.title_en.as_deref().unwrap_or(""));
+    }
+    match &p.chapter {
+        Some(c) => (c.title.as_deref().unwrap_or(""), c.title_en.as_deref().unwrap_or("")),
+        None => ("", ""),
+    }
 }
 
 /// The titles a passage stands under, for the `heading` field.

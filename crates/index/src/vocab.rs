@@ -60,6 +60,25 @@ pub fn pinyin_key(zh: &str) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
+/// Do two characters share a toneless reading (any of their readings: 率 is shuai and lü)?
+/// The query side's homophone test, on the same pinyin as [`pinyin_key`].
+pub fn homophones(a: char, b: char) -> bool {
+    use pinyin::ToPinyinMulti;
+    let (Some(ra), Some(rb)) = (a.to_pinyin_multi(), b.to_pinyin_multi()) else { return false };
+    ra.into_iter().any(|x| rb.into_iter().any(|y| x.plain() == y.plain()))
+}
+
+/// Every toneless pinyin syllable (`xiang`, `cun`, `lv`), from the readings of the common
+/// Chinese characters.
+pub fn pinyin_syllables() -> std::collections::HashSet<&'static str> {
+    use pinyin::ToPinyinMulti;
+    let mut out = std::collections::HashSet::new();
+    for c in ('\u{4e00}'..='\u{9fa5}').filter_map(|c| c.to_pinyin_multi()) {
+        out.extend(c.into_iter().map(|p| p.plain()));
+    }
+    out
+}
+
 /// A CEDICT gloss as a lookup key: lowercase, without notes in brackets, without a leading
 /// "to "; `None` for glosses that are not translations (variants, surnames, classifiers).
 fn gloss_key(gloss: &str) -> Option<String> {

@@ -126,7 +126,7 @@ impl CiteDate {
 
 /// The passage's permalink under `base_url`.
 pub fn permalink(p: &Passage, base_url: &str) -> String {
-    format!("{}/p/{}/{}", base_url.trim_end_matches('/'), p.doc, p.id)
+    format!("{}{}", base_url.trim_end_matches('/'), plansearch_corpus::permalink_path(&p.doc, &p.id))
 }
 
 /// `蔡甸区人民政府` from `蔡甸区国民经济和社会发展…纲要`: the place the title opens with.

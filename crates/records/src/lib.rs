@@ -11,6 +11,7 @@
 //! and 亿 as written (`40` + `万亩`, never `400000` + `亩`). A heading the source lacks is
 //! cited as missing, never given a title.
 
+pub mod answers;
 pub mod cite;
 pub mod csv;
 pub mod projects;
@@ -19,9 +20,10 @@ pub mod verify;
 
 use plansearch_corpus::{Corpus, Passage};
 
+pub use answers::Annotator;
 pub use cite::{citations, cite, cite_on, doc_title, Citations, CiteDate, CiteFormat, DocTitle};
 pub use projects::{extract_projects, filter_projects, PanelInfo, Project};
-pub use targets::{badges, extract, parse_binding, Comparator, Kind, Source, Target, TargetFilter};
+pub use targets::{extract, parse_binding, Comparator, Kind, Source, Target, TargetFilter};
 pub use verify::{Verdict, Verification, Verifier, VerifyError, MAX_QUOTE_CHARS};
 
 /// Every target (and `achieved` result) of every document of a corpus.

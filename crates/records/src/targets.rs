@@ -24,7 +24,6 @@
 //! 亩左右` → `瓜菜常年播种面积`), or the verb and the noun after it (`建成8.1公里综合管廊` → `建成
 //! 综合管廊`), without scope words (`到2025年`, `力争`) or comparator words (`达到`, `不低于`).
 
-use std::collections::HashMap;
 use std::collections::HashSet;
 
 use plansearch_corpus::{Passage, PassageKind};
@@ -258,15 +257,6 @@ pub fn extract(passages: &[Passage]) -> Vec<Target> {
             r.id = format!("{}.t{}", p.id, n + 1);
         }
         out.extend(records);
-    }
-    out
-}
-
-/// The badges of the targets (not the `achieved` records), by (document, passage id).
-pub fn badges(records: &[Target]) -> HashMap<(String, String), Vec<String>> {
-    let mut out: HashMap<(String, String), Vec<String>> = HashMap::new();
-    for t in records.iter().filter(|t| t.kind == Kind::Target) {
-        out.entry((t.doc.clone(), t.passage_id.clone())).or_default().push(t.badge());
     }
     out
 }

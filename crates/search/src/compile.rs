@@ -4,13 +4,26 @@
 
 use plansearch_analysis::normalize;
 use tantivy::collector::{Collector, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, SegmentReader, Term};
 
-use crate::prepare::{ranking_words, required_words, Prepared};
+use crate::prepare::{ranking_words, required_words, Alt, Prepared};
 use crate::query::{Filters, Parsed};
-use crate::{Engine, Source, ALL_WORDS, EXACT, TITLE_BOOST};
+use crate::{Engine, Reading, Source, ALL_WORDS, EXACT, TITLE_BOOST};
+
+/// The score of a passage that opens the part of the plan whose title holds the unit (its
+/// chapter, section or panel): above the heading of that part, which holds the unit exactly
+/// and all its words.
+pub const OPENS: Score = EXACT + ALL_WORDS + 500.0;
+/// In a question, what one unit of informativeness (inverse document frequency) is worth.
+const ASKED: Score = 10.0;
+/// In a question, how much a pair of its words standing near each other adds.
+const NEAR: Score = 0.5;
+/// How far apart (in characters) two words of a question may stand to count as near.
+const NEAR_SLOP: u32 = 4;
+/// In a pasted sentence, the most character pairs it is ranked by.
+const MAX_BIGRAMS: usize = 96;
 
 impl Engine {
     /// The query for prepared groups; `relaxed` makes each group optional (at least one).
@@ -23,51 +36,35 @@ impl Engine {
             for p in group {
                 for alt in &p.alternatives {
                     let weight = alt.weight;
-                    if alt.en {
-                        if p.exact {
-                            // Quoted: the words and marks as typed, stop words too, unstemmed.
-                            if let Some(q) = gram_phrase_query(f.en_grams, &normalize(&alt.text)) {
-                                alts.push((Occur::Should, Box::new(ConstScoreQuery::new(q, EXACT * weight))));
-                            }
-                            continue;
-                        }
-                        let terms: Vec<String> = plansearch_analysis::tokenizer::english_terms(&alt.text).into_iter().map(|(t, _, _)| t).collect();
-                        if terms.is_empty() {
-                            continue;
-                        }
-                        let phrase: Box<dyn Query> = if terms.len() == 1 {
-                            term_query(f.en, &terms[0])
-                        } else {
-                            let terms = plansearch_analysis::tokenizer::english_phrase(&alt.text);
-                            Box::new(PhraseQuery::new_with_offset(terms.into_iter().map(|(at, t)| (at, Term::from_field_text(f.en, &t))).collect()))
-                        };
-                        alts.push((Occur::Should, Box::new(ConstScoreQuery::new(phrase, EXACT * weight))));
-                        if terms.len() > 1 {
-                            let all: Vec<(Occur, Box<dyn Query>)> = terms.iter().map(|t| (Occur::Must, term_query(f.en, t))).collect();
-                            alts.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(all)), ALL_WORDS * weight))));
-                            if single {
-                                for t in &terms {
-                                    alts.push((Occur::Should, Box::new(ConstScoreQuery::new(term_query(f.en, t), 1.0))));
-                                }
-                            }
-                        }
-                        continue;
-                    }
-                    if let Some(q) = gram_phrase_query(f.grams, &alt.text) {
+                    if let Some(q) = self.presence_query(p.exact, alt) {
                         alts.push((Occur::Should, Box::new(ConstScoreQuery::new(q, EXACT * weight))));
                     }
                     if p.exact {
                         continue;
                     }
-                    let words = required_words(&alt.text);
-                    if !words.is_empty() {
-                        let all: Vec<(Occur, Box<dyn Query>)> = words.iter().map(|w| (Occur::Must, term_query(f.words, w))).collect();
+                    if alt.source == Source::Typed {
+                        if let Some(q) = self.opens_query(alt) {
+                            alts.push((Occur::Should, Box::new(ConstScoreQuery::new(q, OPENS * weight))));
+                        }
+                    }
+                    let (field, words) = if alt.en { (f.en, english_words(&alt.text)) } else { (f.words, required_words(&alt.text)) };
+                    if words.len() > 1 || (!alt.en && !words.is_empty()) {
+                        let all: Vec<(Occur, Box<dyn Query>)> = words.iter().map(|w| (Occur::Must, term_query(field, w))).collect();
                         alts.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(all)), ALL_WORDS * weight))));
                     }
-                    if single && alt.source == Source::Typed {
+                    if single && (alt.source == Source::Typed || alt.en) {
                         // Partial matches, for a one-word query only: any word, scored below.
-                        for w in ranking_words(&alt.text) {
-                            alts.push((Occur::Should, Box::new(ConstScoreQuery::new(term_query(f.words, &w), 1.0))));
+                        let some = if alt.en {
+                            if words.len() > 1 {
+                                words
+                            } else {
+                                vec![]
+                            }
+                        } else {
+                            ranking_words(&alt.text)
+                        };
+                        for w in some {
+                            alts.push((Occur::Should, Box::new(ConstScoreQuery::new(term_query(field, &w), 1.0))));
                         }
                     }
                 }
@@ -77,41 +74,139 @@ impl Engine {
             } else {
                 required.push(Box::new(BooleanQuery::new(alts)));
             }
-            // BM25 within tiers, titles weighing more.
-            for p in group.iter().filter(|p| !p.exact) {
-                for alt in p.alternatives.iter().filter(|a| a.source == Source::Typed) {
-                    if alt.en {
-                        for (t, _, _) in plansearch_analysis::tokenizer::english_terms(&alt.text) {
-                            must.push((Occur::Should, term_query(f.en, &t)));
-                            must.push((Occur::Should, Box::new(BoostQuery::new(term_query(f.heading_en, &t), TITLE_BOOST))));
-                        }
-                    } else {
-                        for w in ranking_words(&alt.text) {
-                            must.push((Occur::Should, term_query(f.words, &w)));
-                            must.push((Occur::Should, Box::new(BoostQuery::new(term_query(f.heading, &w), TITLE_BOOST))));
-                        }
-                    }
-                }
-            }
+            must.extend(self.ranking_clauses(group, 1.0));
         }
         if relaxed {
             must.push((Occur::Must, Box::new(BooleanQuery::new(required.into_iter().map(|q| (Occur::Should, q)).collect()))));
         } else {
             must.extend(required.into_iter().map(|q| (Occur::Must, q)));
         }
+        must.extend(self.exclusions(parsed));
+        self.filter_query(&parsed.filters, Box::new(BooleanQuery::new(must)))
+    }
+
+    /// The query for a question or sentence: no unit is required; a passage scores by the
+    /// informativeness of the units it holds (each counted once, by its best alternative), by
+    /// pairs of them standing near each other, by the title of the part it opens, and — for a
+    /// pasted sentence — by the character pairs it shares with it.
+    pub(crate) fn build_asked_query(&self, units: &[Prepared], parsed: &Parsed, reading: Reading) -> Box<dyn Query> {
+        let f = self.fields();
+        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut rank: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for p in units {
+            let mut best: Vec<Box<dyn Query>> = Vec::new();
+            for alt in &p.alternatives {
+                if let Some(q) = self.presence_query(p.exact, alt) {
+                    best.push(Box::new(ConstScoreQuery::new(q, ASKED * p.weight * alt.weight)));
+                }
+                if !p.exact && alt.source == Source::Typed {
+                    if let Some(q) = self.opens_query(alt) {
+                        rank.push((Occur::Should, Box::new(ConstScoreQuery::new(q, ASKED * p.weight * NEAR))));
+                    }
+                }
+            }
+            if !best.is_empty() {
+                any.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(best))));
+            }
+            rank.extend(self.ranking_clauses(std::slice::from_ref(p), 0.2));
+        }
+        // Neighbouring units near each other in the text: proximity counts.
+        for pair in units.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            let (Some(ta), Some(tb)) = (a.alternatives.first(), b.alternatives.first()) else { continue };
+            if ta.en || tb.en {
+                continue;
+            }
+            let (Some(ga), Some(gb)) = (plansearch_analysis::gram_phrase(&ta.text), plansearch_analysis::gram_phrase(&tb.text)) else { continue };
+            let shift = ga.last().map_or(0, |(at, _)| at + 2);
+            let terms: Vec<(usize, Term)> =
+                ga.into_iter().chain(gb.into_iter().map(|(at, t)| (at + shift, t))).map(|(at, t)| (at, Term::from_field_text(f.grams, &t))).collect();
+            if terms.len() < 2 {
+                continue;
+            }
+            let mut q = PhraseQuery::new_with_offset(terms);
+            q.set_slop(NEAR_SLOP);
+            rank.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(q), ASKED * (a.weight + b.weight) * NEAR))));
+        }
+        if reading == Reading::Sentence {
+            let text: String = units.iter().filter(|p| !p.exact).map(|p| p.text.as_str()).collect::<Vec<_>>().join(" ");
+            let mut seen = std::collections::HashSet::new();
+            for t in plansearch_analysis::gram_tokens(&text) {
+                if t.text.chars().count() == 2 && seen.insert(t.text.clone()) && seen.len() <= MAX_BIGRAMS {
+                    rank.push((Occur::Should, term_query(f.grams, &t.text)));
+                }
+            }
+        }
+        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(BooleanQuery::new(any)))];
+        must.extend(rank);
+        must.extend(self.exclusions(parsed));
+        self.filter_query(&parsed.filters, Box::new(BooleanQuery::new(must)))
+    }
+
+    /// A passage holding the alternative as it stands: a phrase of grams (Chinese; quoted
+    /// English as typed), or of stemmed English words.
+    fn presence_query(&self, exact: bool, alt: &Alt) -> Option<Box<dyn Query>> {
+        let f = self.fields();
+        if !alt.en {
+            return gram_phrase_query(f.grams, &alt.text);
+        }
+        if exact {
+            // Quoted: the words and marks as typed, stop words too, unstemmed.
+            return gram_phrase_query(f.en_grams, &normalize(&alt.text));
+        }
+        let terms = plansearch_analysis::tokenizer::english_phrase(&alt.text);
+        match terms.len() {
+            0 => None,
+            1 => Some(term_query(f.en, &terms[0].1)),
+            _ => Some(Box::new(PhraseQuery::new_with_offset(terms.into_iter().map(|(at, t)| (at, Term::from_field_text(f.en, &t))).collect()))),
+        }
+    }
+
+    /// A passage opening a part of the plan whose title holds all the alternative's words.
+    fn opens_query(&self, alt: &Alt) -> Option<Box<dyn Query>> {
+        let f = self.fields();
+        let (field, words) = if alt.en { (f.opens_en, english_words(&alt.text)) } else { (f.opens, required_words(&alt.text)) };
+        if words.is_empty() {
+            return None;
+        }
+        Some(Box::new(BooleanQuery::new(words.iter().map(|w| (Occur::Must, term_query(field, w))).collect())))
+    }
+
+    /// BM25 over the typed words of a group's units, titles weighing more: orders passages
+    /// within a tier.
+    fn ranking_clauses(&self, group: &[Prepared], boost: Score) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = self.fields();
+        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for p in group.iter().filter(|p| !p.exact) {
+            for alt in p.alternatives.iter().filter(|a| a.source == Source::Typed) {
+                let (text, heading, words) =
+                    if alt.en { (f.en, f.heading_en, english_words(&alt.text)) } else { (f.words, f.heading, ranking_words(&alt.text)) };
+                for w in words {
+                    out.push((Occur::Should, Box::new(BoostQuery::new(term_query(text, &w), boost))));
+                    out.push((Occur::Should, Box::new(BoostQuery::new(term_query(heading, &w), TITLE_BOOST * boost))));
+                }
+            }
+        }
+        out
+    }
+
+    /// The excluded units, in Chinese and English.
+    fn exclusions(&self, parsed: &Parsed) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = self.fields();
+        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for u in &parsed.exclude {
             if let Some(q) = gram_phrase_query(f.grams, &u.text) {
-                must.push((Occur::MustNot, q));
+                out.push((Occur::MustNot, q));
             }
             let terms: Vec<(usize, Term)> =
                 plansearch_analysis::tokenizer::english_phrase(&u.text).into_iter().map(|(at, t)| (at, Term::from_field_text(f.en, &t))).collect();
             match terms.len() {
                 0 => {}
-                1 => must.push((Occur::MustNot, Box::new(TermQuery::new(terms[0].1.clone(), IndexRecordOption::Basic)))),
-                _ => must.push((Occur::MustNot, Box::new(PhraseQuery::new_with_offset(terms)))),
+                1 => out.push((Occur::MustNot, Box::new(TermQuery::new(terms[0].1.clone(), IndexRecordOption::Basic)))),
+                _ => out.push((Occur::MustNot, Box::new(PhraseQuery::new_with_offset(terms)))),
             }
         }
-        self.filter_query(&parsed.filters, Box::new(BooleanQuery::new(must)))
+        out
     }
 
     /// `query` restricted by the filters.
@@ -171,4 +266,9 @@ pub(crate) fn gram_phrase_query(field: tantivy::schema::Field, normalized: &str)
         return Some(Box::new(TermQuery::new(Term::from_field_text(field, &terms[0].1), IndexRecordOption::Basic)));
     }
     Some(Box::new(PhraseQuery::new_with_offset(terms.into_iter().map(|(pos, t)| (pos, Term::from_field_text(field, &t))).collect())))
+}
+
+/// The stemmed English terms of a text.
+fn english_words(text: &str) -> Vec<String> {
+    plansearch_analysis::tokenizer::english_terms(text).into_iter().map(|(t, _, _)| t).collect()
 }

@@ -123,7 +123,7 @@ pub(crate) fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>], trans
         id: p.id.clone(),
         doc: p.doc.clone(),
         kind: p.kind.as_str(),
-        url: format!("/p/{}/{}", p.doc, p.id),
+        url: plansearch_corpus::permalink_path(&p.doc, &p.id),
         breadcrumb: breadcrumb(&p),
         breadcrumb_en: breadcrumb_en(&p),
         chapter: p.chapter,

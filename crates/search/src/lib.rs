@@ -17,8 +17,12 @@
 //! whitespace none, so the index alone decides (see `plansearch_analysis`). Snippets and
 //! highlights are computed from the stored text, never from HTML in the index.
 
+mod abbrev;
+mod answer;
+mod ask;
 pub mod bilingual;
 mod compile;
+mod correct;
 mod facets;
 pub mod highlight;
 mod hit;
@@ -40,14 +44,14 @@ use tantivy::{DocAddress, Score, TantivyDocument, Term};
 pub use bilingual::Translator;
 pub use facets::{FacetCollector, FacetCounts};
 pub use hit::{breadcrumb, breadcrumb_en, english_spans, highlight_spans};
-pub use prepare::required_words;
+pub use prepare::{required_words, MAX_UNITS};
 pub use query::{parse, Filters, Parsed, Unit, MAX_QUERY_CHARS};
 pub use response::*;
 pub use synonyms::Synonyms;
 
 use compile::{merge_filters, ranked};
 use hit::make_hit;
-use prepare::Prepared;
+use prepare::{Prepared, ReadState};
 
 /// The score of a passage holding a unit's exact text.
 pub const EXACT: Score = 10_000.0;
@@ -76,6 +80,7 @@ pub struct Engine {
     pub index: PlanIndex,
     pub synonyms: Synonyms,
     pub translator: std::sync::Arc<Translator>,
+    lexicon: std::sync::Arc<correct::Lexicon>,
 }
 
 impl Engine {
@@ -83,7 +88,9 @@ impl Engine {
         // Load jieba's dictionaries now, not in the first request.
         let _ = jieba();
         let translator = std::sync::Arc::new(Translator::new(&index.vocab));
-        Engine { index, synonyms, translator }
+        let english = correct::english_words(&index.reader.searcher(), index.fields.en_grams);
+        let lexicon = std::sync::Arc::new(correct::Lexicon::new(&index.vocab, english));
+        Engine { index, synonyms, translator, lexicon }
     }
 
     fn fields(&self) -> Fields {
@@ -92,6 +99,12 @@ impl Engine {
 
     /// Run a search. Never fails on user input; errors are index failures.
     pub fn search(&self, req: &Request) -> Result<Response, SearchError> {
+        self.run(req, true)
+    }
+
+    /// [`Engine::search`]; `suggest` looks for a nearby query when nothing is found (not when
+    /// trying the suggestions themselves).
+    fn run(&self, req: &Request, suggest: bool) -> Result<Response, SearchError> {
         let started = Instant::now();
         let limit = req.limit.clamp(1, MAX_LIMIT);
         let offset = req.offset.min(MAX_OFFSET);
@@ -104,8 +117,20 @@ impl Engine {
             Lang::Zh => false,
             Lang::Auto => bilingual::looks_latin(&units),
         };
-        let groups: Vec<Vec<Prepared>> =
-            if english { self.prepare_english(&parsed) } else { parsed.groups.iter().map(|g| g.iter().map(|u| self.prepare(u)).collect()).collect() };
+        let searcher = self.index.reader.searcher();
+        let reading = ask::reading(&parsed, english);
+        let mut rd =
+            ReadState { searcher: &searcher, reading, docs: searcher.num_docs().max(1) as f64, corrected: vec![], dropped: vec![], notes: vec![] };
+        let groups: Vec<Vec<Prepared>> = match reading {
+            Reading::Keywords if english => self.prepare_english(&mut rd, &parsed),
+            Reading::Keywords => parsed.groups.iter().map(|g| g.iter().map(|u| self.prepare_absent(&mut rd, u)).collect()).collect(),
+            Reading::Question | Reading::Sentence => self.prepare_asked(&mut rd, &parsed, english).into_iter().map(|p| vec![p]).collect(),
+        };
+        let asked = reading != Reading::Keywords;
+        let mut kept: Vec<&Prepared> = if asked { groups.iter().flatten().collect() } else { vec![] };
+        kept.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+        let mut notes = parsed.notes.clone();
+        notes.append(&mut rd.notes);
         let interpreted = Interpreted {
             query: query::display(&parsed),
             lang: if english { Lang::En } else { Lang::Zh },
@@ -126,7 +151,12 @@ impl Engine {
                     })
                 })
                 .collect(),
-            notes: parsed.notes.clone(),
+            reading,
+            kept: kept.iter().map(|p| p.text.clone()).collect(),
+            dropped: std::mem::take(&mut rd.dropped),
+            corrected: std::mem::take(&mut rd.corrected),
+            asks_quantity: reading == Reading::Question && ask::asks_quantity(&parsed, english),
+            notes,
         };
         let mut response = Response {
             query: req.q.clone(),
@@ -137,12 +167,13 @@ impl Engine {
             offset,
             hits: vec![],
             facets: Facets::default(),
+            answer: None,
+            suggestion: None,
             message: None,
         };
         if groups.is_empty() && !parsed.filters.is_empty() && parsed.exclude.is_empty() {
             // Filters alone browse: every passage they allow, in reading order.
             let query = self.filter_query(&parsed.filters, Box::new(tantivy::query::AllQuery));
-            let searcher = self.index.reader.searcher();
             let collector = TopDocs::with_limit(limit).and_offset(offset).order_by_fast_field::<u64>("seq_no", tantivy::Order::Asc);
             let (top, total, facets) = searcher.search(&query, &(collector, Count, FacetCollector))?;
             for (_, addr) in top {
@@ -159,21 +190,26 @@ impl Engine {
         if groups.is_empty() {
             response.message = Some(if req.q.trim().is_empty() {
                 "Type a word or phrase to search the plan. 请输入检索词。".into()
+            } else if asked && !response.interpreted.dropped.is_empty() {
+                "Only question words or words in most passages: add what the question is about. 检索式中只有疑问词或常见词，请补充要查的内容。".into()
             } else {
                 "Nothing to search for in this query. 检索式中没有可检索的词。".into()
             });
             response.took_ms = elapsed_ms(started);
             return Ok(response);
         }
-
         let single = groups.len() == 1 && groups[0].len() == 1 && !groups[0][0].exact;
         let translator = &self.translator;
-        let searcher = self.index.reader.searcher();
         let any_exact = groups.iter().flatten().any(|p| p.exact);
-        let mut query = self.build_query(&groups, &parsed, single, false);
+        let mut query = if asked {
+            let units: Vec<Prepared> = groups.iter().flatten().cloned().collect();
+            self.build_asked_query(&units, &parsed, reading)
+        } else {
+            self.build_query(&groups, &parsed, single, false)
+        };
         // No passage has every term: rather than nothing, show passages with some of them,
         // and say so. Exact quotes stay exact.
-        if groups.len() > 1 && !any_exact && searcher.search(&query, &Count)? == 0 {
+        if !asked && groups.len() > 1 && !any_exact && searcher.search(&query, &Count)? == 0 {
             query = self.build_query(&groups, &parsed, single, true);
             response.interpreted.notes.push(
                 "no passage has all the terms: showing passages with some of them. 没有段落同时包含所有检索词，以下为包含部分检索词的段落。".into(),
@@ -191,8 +227,14 @@ impl Engine {
         response.total = total;
         response.facets = facets.resolve(&self.index.meta);
         response.hits = page.into_iter().map(|(score, p)| make_hit(p, score, &groups, translator)).collect();
+        if reading == Reading::Question && !response.interpreted.asks_quantity && offset == 0 {
+            response.answer = answer::from_passage(&response.hits, &groups);
+        }
         if total == 0 {
             response.message = Some("No passage matches. 没有找到匹配的段落。".into());
+            if suggest {
+                response.suggestion = self.suggest(&response);
+            }
         }
         response.took_ms = elapsed_ms(started);
         Ok(response)
@@ -222,6 +264,34 @@ impl Engine {
             Some((_, addr)) => Ok(Some(self.passage(&searcher, *addr)?)),
             None => Ok(None),
         }
+    }
+
+    /// For a query that found nothing: a simpler query that finds something — without its
+    /// filters, any of its words, or one of its words (or a word of a question) alone.
+    fn suggest(&self, res: &Response) -> Option<Suggestion> {
+        let i = &res.interpreted;
+        let words: Vec<String> = i.groups.iter().flatten().map(|u| u.text.clone()).collect();
+        let mut candidates: Vec<String> = Vec::new();
+        if !i.filters.is_empty() || !i.exclude.is_empty() {
+            candidates.push(words.join(" "));
+        }
+        if words.len() > 1 {
+            candidates.push(words.join(" OR "));
+        }
+        candidates.extend(i.kept.iter().cloned());
+        candidates.extend(i.groups.iter().flatten().flat_map(|u| u.words.clone()).filter(|w| w.chars().count() >= 2));
+        candidates.extend(i.dropped.iter().filter(|d| d.why == DropReason::TooCommon).map(|d| d.word.clone()));
+        let mut tried = std::collections::HashSet::new();
+        for q in candidates.into_iter().filter(|q| !q.trim().is_empty() && *q != res.query).take(8) {
+            if !tried.insert(q.clone()) {
+                continue;
+            }
+            let found = self.run(&Request { q: q.clone(), limit: 1, ..Default::default() }, false).ok()?;
+            if found.total > 0 {
+                return Some(Suggestion { q, total: found.total });
+            }
+        }
+        None
     }
 
     /// Every passage of a document in reading order.

@@ -2,10 +2,19 @@
 //! typed, its synonyms, and for Latin words the English text and its Chinese translations —
 //! with the words it requires and the words it is ranked by. Nothing here touches the index.
 
-use plansearch_analysis::{jieba, normalize, runs, word_tokens, RunKind};
+use plansearch_analysis::{is_han, jieba, normalize, runs, word_tokens, RunKind};
+use tantivy::collector::Count;
+use tantivy::{Searcher, Term};
 
+use crate::ask::{self, is_function_word, TOO_COMMON};
+use crate::compile::gram_phrase_query;
 use crate::query::{Parsed, Unit};
-use crate::{bilingual, Engine, Source};
+use crate::{bilingual, correct, Correction, DropReason, Dropped, Engine, Reading, Source};
+
+/// The most words one query is searched for; the rest are dropped with a note.
+pub const MAX_UNITS: usize = 32;
+/// How much a quoted fragment of a question weighs against one of its words.
+const QUOTE_WEIGHT: f32 = 2.0;
 
 /// At most this many alternatives of a unit come from synonyms of its words.
 const WORD_SYNONYMS: usize = 4;
@@ -21,8 +30,12 @@ pub(crate) struct Alt {
 }
 
 /// One unit prepared for searching: what was typed and its alternatives.
+#[derive(Debug, Clone)]
 pub(crate) struct Prepared {
     pub(crate) text: String,
+    /// How informative the unit is (inverse document frequency); 1 in the keyword reading,
+    /// where every unit is required anyway.
+    pub(crate) weight: f32,
     pub(crate) exact: bool,
     pub(crate) words: Vec<String>,
     pub(crate) alternatives: Vec<Alt>,
@@ -61,21 +74,178 @@ impl Engine {
                 }
             }
         }
-        Prepared { text: u.text.clone(), exact: u.exact, words: required_words(&u.text), alternatives }
+        Prepared { text: u.text.clone(), exact: u.exact, weight: 1.0, words: required_words(&u.text), alternatives }
+    }
+
+    /// [`Engine::prepare`], plus what helps a unit the plan never prints: the typing mistake
+    /// corrected, or the short form expanded (as a whole, else word by word).
+    pub(crate) fn prepare_absent(&self, rd: &mut ReadState, u: &Unit) -> Prepared {
+        let mut p = self.prepare(u);
+        let chinese = u.text.chars().any(is_han);
+        if u.exact || !chinese || self.occurs(rd.searcher, &u.text) {
+            return p;
+        }
+        let push = |p: &mut Prepared, text: String, weight: f32, source: Source| {
+            if !p.alternatives.iter().any(|a| a.text == text && !a.en) {
+                p.alternatives.push(Alt { text, en: false, weight, source });
+            }
+        };
+        if rd.reading != Reading::Sentence {
+            if let Some(fixed) = self.lexicon.correct_zh(&u.text, &|t| self.occurs(rd.searcher, t)) {
+                correct::note(&mut rd.corrected, &u.text, &fixed);
+                push(&mut p, fixed, 0.95, Source::Correction);
+                return p;
+            }
+        }
+        let whole = self.expand_short_form(rd.searcher, &u.text);
+        if !whole.is_empty() {
+            for long in whole {
+                push(&mut p, long, 0.8, Source::Abbreviation);
+            }
+            return p;
+        }
+        for w in required_words(&u.text).iter().filter(|w| w.chars().count() >= 2 && !self.occurs(rd.searcher, w)) {
+            for long in self.expand_short_form(rd.searcher, w) {
+                push(&mut p, u.text.replacen(w.as_str(), &long, 1), 0.75, Source::Abbreviation);
+            }
+        }
+        p
+    }
+
+    /// A question or sentence: its content words, each an optional unit weighed by how
+    /// informative it is; question words, function words and words in a large share of the
+    /// passages are dropped (and said so). Quoted fragments are units that weigh double.
+    pub(crate) fn prepare_asked(&self, rd: &mut ReadState, parsed: &Parsed, english: bool) -> Vec<Prepared> {
+        let mut out: Vec<Prepared> = Vec::new();
+        let mut common: Vec<Prepared> = Vec::new();
+        if english {
+            for mut p in self.prepare_english(rd, parsed).into_iter().flatten() {
+                if !p.exact && p.text.split(' ').all(|w| is_function_word(w, true)) {
+                    rd.drop(&p.text, DropReason::QuestionWord);
+                    continue;
+                }
+                let df = self.en_doc_freq(rd.searcher, &p.text);
+                p.weight = rd.idf(df) * if p.exact { QUOTE_WEIGHT } else { 1.0 };
+                if !p.exact && df as f64 > TOO_COMMON * rd.docs {
+                    common.push(p);
+                } else {
+                    out.push(p);
+                }
+            }
+        } else {
+            for u in parsed.groups.iter().flatten() {
+                if u.exact {
+                    // Emphasis, not a wall: the quote as a phrase that ranks up, and its words
+                    // as the rest of the question's.
+                    let mut p = self.prepare(u);
+                    p.weight = rd.idf(self.doc_freq(rd.searcher, &u.text)) * QUOTE_WEIGHT;
+                    out.push(p);
+                }
+                let text = match (!u.exact && rd.reading != Reading::Sentence && !self.occurs(rd.searcher, &u.text))
+                    .then(|| self.lexicon.correct_zh(&u.text, &|t| self.occurs(rd.searcher, t)))
+                    .flatten()
+                {
+                    Some(fixed) => {
+                        correct::note(&mut rd.corrected, &u.text, &fixed);
+                        fixed
+                    }
+                    None => u.text.clone(),
+                };
+                for w in content_pieces(&text) {
+                    if is_function_word(&w, false) {
+                        rd.drop(&w, DropReason::QuestionWord);
+                        continue;
+                    }
+                    if w.chars().count() < 2 && w.chars().all(is_han) {
+                        rd.drop(&w, DropReason::TooShort);
+                        continue;
+                    }
+                    let mut p = self.prepare_absent(rd, &Unit { text: w.clone(), exact: false });
+                    let df = p.alternatives.iter().filter(|a| !a.en).map(|a| self.doc_freq(rd.searcher, &a.text)).max().unwrap_or(0);
+                    p.weight = rd.idf(df);
+                    if df as f64 > TOO_COMMON * rd.docs {
+                        common.push(p);
+                    } else if !out.iter().any(|o| o.text == p.text) {
+                        out.push(p);
+                    }
+                }
+            }
+        }
+        // Words in many passages are dropped, unless nothing else is left.
+        if out.iter().all(|p| p.exact) && !common.is_empty() {
+            common.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+            out.push(common.remove(0));
+        }
+        for p in common {
+            rd.drop(&p.text, DropReason::TooCommon);
+        }
+        if out.len() > MAX_UNITS {
+            for p in out.drain(MAX_UNITS..) {
+                rd.drop(&p.text, DropReason::OverLimit);
+            }
+            rd.notes.push(format!("only the first {MAX_UNITS} words of the query were searched for. 仅检索前{MAX_UNITS}个词。"));
+        }
+        out
+    }
+
+    /// Does the normalized text stand anywhere in the index?
+    pub(crate) fn occurs(&self, searcher: &Searcher, text: &str) -> bool {
+        self.doc_freq(searcher, text) > 0
+    }
+
+    /// In how many passages a Chinese text stands: the document frequency of its gram when
+    /// it is one (a character or a pair), else a count of the passages holding it as a
+    /// phrase — not of a jieba word, which the passages may cut differently.
+    pub(crate) fn doc_freq(&self, searcher: &Searcher, text: &str) -> u64 {
+        let f = self.index.fields;
+        match plansearch_analysis::gram_phrase(text) {
+            Some(terms) if terms.len() == 1 => searcher.doc_freq(&Term::from_field_text(f.grams, &terms[0].1)).unwrap_or(0),
+            Some(_) => gram_phrase_query(f.grams, text).map_or(0, |q| searcher.search(&q, &Count).map_or(0, |c| c as u64)),
+            None => 0,
+        }
+    }
+
+    /// In how many passages an English word or phrase stands (the stemmed `en` field).
+    pub(crate) fn en_doc_freq(&self, searcher: &Searcher, text: &str) -> u64 {
+        let f = self.index.fields;
+        let terms = plansearch_analysis::tokenizer::english_phrase(text);
+        match terms.len() {
+            0 => 0,
+            1 => searcher.doc_freq(&Term::from_field_text(f.en, &terms[0].1)).unwrap_or(0),
+            _ => {
+                let q =
+                    tantivy::query::PhraseQuery::new_with_offset(terms.into_iter().map(|(at, t)| (at, Term::from_field_text(f.en, &t))).collect());
+                searcher.search(&q, &Count).map_or(0, |c| c as u64)
+            }
+        }
+    }
+
+    /// Is an English word one the translation uses (its stem in the `en` field)?
+    fn en_used(&self, searcher: &Searcher, word: &str) -> bool {
+        let f = self.index.fields;
+        plansearch_analysis::tokenizer::english_terms(word)
+            .into_iter()
+            .all(|(t, _, _)| searcher.doc_freq(&Term::from_field_text(f.en, &t)).unwrap_or(0) > 0)
     }
 
     /// An English or pinyin query: the words of each run of plain units are read as phrases
     /// (`air quality` is one phrase of the glossary), each phrase a required group that
     /// matches the English text or any of its Chinese terms. Quoted text and `OR` groups
     /// keep their own shape.
-    pub(crate) fn prepare_english(&self, parsed: &Parsed) -> Vec<Vec<Prepared>> {
+    pub(crate) fn prepare_english(&self, rd: &mut ReadState, parsed: &Parsed) -> Vec<Vec<Prepared>> {
         let mut out: Vec<Vec<Prepared>> = Vec::new();
         let mut run: Vec<String> = Vec::new();
-        let flush = |run: &mut Vec<String>, out: &mut Vec<Vec<Prepared>>| {
+        let flush = |run: &mut Vec<String>, out: &mut Vec<Vec<Prepared>>, rd: &mut ReadState| {
             if run.is_empty() {
                 return;
             }
-            let words = bilingual::normalize_words(&run.join(" "));
+            let mut words = bilingual::normalize_words(&run.join(" "));
+            for w in words.iter_mut() {
+                if let Some(fixed) = self.lexicon.correct_en(w, &|t| self.en_used(rd.searcher, t)) {
+                    correct::note(&mut rd.corrected, w, &fixed);
+                    *w = fixed;
+                }
+            }
             for span in self.translator.translate(&words) {
                 if span.chinese.is_empty() && bilingual::STOP.contains(&span.english.as_str()) {
                     continue;
@@ -89,7 +259,7 @@ impl Engine {
                 run.push(g[0].text.clone());
                 continue;
             }
-            flush(&mut run, &mut out);
+            flush(&mut run, &mut out, rd);
             out.push(
                 g.iter()
                     .map(|u| {
@@ -103,7 +273,7 @@ impl Engine {
                     .collect(),
             );
         }
-        flush(&mut run, &mut out);
+        flush(&mut run, &mut out, rd);
         out
     }
 
@@ -119,7 +289,7 @@ impl Engine {
             }
         }
         let words = plansearch_analysis::tokenizer::english_terms(text).into_iter().map(|(t, _, _)| t).collect();
-        Prepared { text: text.to_string(), exact, words, alternatives }
+        Prepared { text: text.to_string(), exact, weight: 1.0, words, alternatives }
     }
 }
 
@@ -148,4 +318,52 @@ pub(crate) fn ranking_words(normalized: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The content pieces of a Chinese question, in order: its words, with runs of single
+/// characters that are not function words joined (卫/技 → 卫技, so a short form cut apart
+/// is still looked up whole).
+fn content_pieces(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut single = String::new();
+    for w in ask::zh_words(text) {
+        let lone = w.chars().count() == 1 && w.chars().all(is_han) && !is_function_word(&w, false);
+        if lone {
+            single.push_str(&w);
+            continue;
+        }
+        if !single.is_empty() {
+            out.push(std::mem::take(&mut single));
+        }
+        out.push(w);
+    }
+    if !single.is_empty() {
+        out.push(single);
+    }
+    out
+}
+
+/// What reading one query gathers: statistics it needs and what it did to the query.
+pub(crate) struct ReadState<'a> {
+    pub(crate) searcher: &'a Searcher,
+    pub(crate) reading: Reading,
+    /// Passages in the index.
+    pub(crate) docs: f64,
+    pub(crate) corrected: Vec<Correction>,
+    pub(crate) dropped: Vec<Dropped>,
+    pub(crate) notes: Vec<String>,
+}
+
+impl ReadState<'_> {
+    fn drop(&mut self, word: &str, why: DropReason) {
+        if !self.dropped.iter().any(|d| d.word == word) {
+            self.dropped.push(Dropped { word: word.to_string(), why });
+        }
+    }
+
+    /// BM25's inverse document frequency.
+    pub(crate) fn idf(&self, df: u64) -> f32 {
+        let df = df as f64;
+        (1.0 + (self.docs - df + 0.5) / (df + 0.5)).ln() as f32
+    }
 }

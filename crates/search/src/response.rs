@@ -50,6 +50,13 @@ pub struct Response {
     pub offset: usize,
     pub hits: Vec<Hit>,
     pub facets: Facets,
+    /// The answer to a question, when one is certain enough to put above the hits: a target
+    /// record's figure (added by callers that hold the records), or the best sentence of the
+    /// top passage.
+    pub answer: Option<Answer>,
+    /// For a query that found nothing: a nearby query that finds something.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<Suggestion>,
     /// Said when there is nothing to search or nothing was found.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -68,6 +75,20 @@ pub struct Interpreted {
     pub filters: Filters,
     /// Short forms and synonyms searched too: `中法城 → 中法武汉生态示范城`.
     pub expanded: Vec<Expansion>,
+    /// How the query was read: as keywords (every term required), or as a question or
+    /// pasted sentence (no term required; passages ranked by how much of its content they hold).
+    pub reading: Reading,
+    /// The words a question or sentence was searched by, most informative first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kept: Vec<String>,
+    /// The words of a question or sentence that were not searched for, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dropped: Vec<Dropped>,
+    /// Typing mistakes corrected towards the plan's own words (`精制农业 → 精致农业`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corrected: Vec<Correction>,
+    /// The question asks for a quantity (多少, 几, how many …).
+    pub asks_quantity: bool,
     pub notes: Vec<String>,
 }
 
@@ -182,6 +203,11 @@ pub enum Source {
     Pinyin,
     /// CC-CEDICT senses of the corpus's own words.
     Dictionary,
+    /// A short form read as the longer term of the plan whose characters it takes in order
+    /// (新基建 → 新型基础设施建设).
+    Abbreviation,
+    /// A typing mistake corrected to a plan word that sounds the same or is spelled nearly so.
+    Correction,
 }
 
 impl Source {
@@ -192,6 +218,8 @@ impl Source {
             Source::Glossary => "glossary",
             Source::Pinyin => "pinyin",
             Source::Dictionary => "dictionary",
+            Source::Abbreviation => "abbreviation",
+            Source::Correction => "correction",
         }
     }
 }
@@ -217,4 +245,76 @@ impl Serialize for Tier {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_u8(*self as u8)
     }
+}
+
+/// How a query was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Reading {
+    /// Keywords and operators: every term required.
+    #[default]
+    Keywords,
+    /// A question: question and function words dropped, the rest ranked by informativeness.
+    Question,
+    /// A long sentence (pasted or paraphrased): ranked by the words and character pairs it
+    /// shares with a passage.
+    Sentence,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Dropped {
+    pub word: String,
+    pub why: DropReason,
+}
+
+/// Why a word of a question was not searched for.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DropReason {
+    /// It asks (多少, 如何, how many) or only links (的, 要, the).
+    QuestionWord,
+    /// It stands in so many passages that it tells them apart hardly at all (蔡甸, 全区).
+    TooCommon,
+    /// A single character alone.
+    TooShort,
+    /// Past the most words one query is read for.
+    OverLimit,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Correction {
+    pub from: String,
+    pub to: String,
+}
+
+/// An answer above the hits.
+#[derive(Debug, Clone, Serialize)]
+pub struct Answer {
+    pub kind: AnswerKind,
+    /// The sentence or indicator row that answers, as the plan prints it.
+    pub text: String,
+    /// The figure exactly as printed (target answers only).
+    pub value: Option<String>,
+    pub unit: Option<String>,
+    pub year: Option<u32>,
+    /// 约束性 or 预期性 (indicators only).
+    pub binding: Option<String>,
+    pub doc: String,
+    pub passage_id: String,
+    pub url: String,
+    /// Character offsets into `text`: the figure, or the words of the question.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerKind {
+    Target,
+    Passage,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    pub q: String,
+    pub total: usize,
 }

@@ -34,7 +34,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
     let sp = SearchParams::from(&params, &state, 10)?;
     let req = plansearch_search::Request { q: sp.q, limit: sp.limit, offset: sp.offset, filters: sp.filters, lang: sp.lang };
     let mut res = state.engine.search(&req)?;
-    state.records.add_badges(&mut res);
+    state.records.annotate(&mut res);
     let bytes = serde_json::to_vec(&res).map_err(|e| AppError::internal(e.to_string()))?;
     let bytes = axum::body::Bytes::from(bytes);
     state.search_cache.put(key, bytes.clone());

@@ -31,7 +31,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
     }
     let req = Request { q: sp.q.clone(), limit: sp.limit, offset: sp.offset, filters: sp.filters.clone(), lang: sp.lang };
     let mut res = state.engine.search(&req).map_err(|e| AppError::from(e).html())?;
-    state.records.add_badges(&mut res);
+    state.records.annotate(&mut res);
     let suggestion = if res.total == 0 { suggest(&state, &res) } else { None };
 
     // The hit map: every chapter of the plan, with its count and its share of the largest.

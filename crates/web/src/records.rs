@@ -35,7 +35,8 @@ pub struct Records {
     pub rows: Vec<Row>,
     pub projects: Vec<Project>,
     pub verifier: Verifier,
-    badges: HashMap<(String, String), Vec<String>>,
+    /// Target badges and answers on search responses.
+    pub annotator: plansearch_records::Annotator,
     titles: HashMap<String, (String, Option<String>)>,
 }
 
@@ -51,7 +52,7 @@ impl Records {
     pub fn from_passages(passages: &[Passage]) -> Records {
         let text: HashMap<(&str, &str), &str> = passages.iter().map(|p| ((p.doc.as_str(), p.id.as_str()), p.text.as_str())).collect();
         let records = targets::extract(passages);
-        let badges = plansearch_records::badges(&records);
+        let annotator = plansearch_records::Annotator::new(&records);
         let mut rows = Vec::new();
         for t in records {
             let q = t.highlight_in(text.get(&(t.doc.as_str(), t.passage_id.as_str())).copied().unwrap_or(""));
@@ -59,19 +60,13 @@ impl Records {
             rows.push(Row { target: t, href });
         }
         let titles = passages.iter().filter(|p| p.id == "0").map(|p| (p.doc.clone(), (p.text.clone(), p.text_en.clone()))).collect();
-        Records { rows, projects: projects::extract_projects(passages), verifier: Verifier::new(passages), badges, titles }
+        Records { rows, projects: projects::extract_projects(passages), verifier: Verifier::new(passages), annotator, titles }
     }
 
-    /// `莲藕基地 · 10万亩 · 2025` for each target of a passage.
-    pub fn badges(&self, doc: &str, id: &str) -> &[String] {
-        self.badges.get(&(doc.to_string(), id.to_string())).map_or(&[], |v| v.as_slice())
-    }
-
-    /// Each hit with the badges of its passage's targets.
-    pub fn add_badges(&self, res: &mut plansearch_search::Response) {
-        for hit in &mut res.hits {
-            hit.targets = self.badges(&hit.doc, &hit.id).to_vec();
-        }
+    /// Each hit with the badges of its passage's targets; a question about a figure with the
+    /// target that answers it.
+    pub fn annotate(&self, res: &mut plansearch_search::Response) {
+        self.annotator.annotate(res);
     }
 
     fn title<'a>(&'a self, doc: &'a str) -> cite::DocTitle<'a> {
