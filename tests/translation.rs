@@ -1,10 +1,12 @@
 //! The English translation cannot drift from the Chinese: every passage translated, every
 //! translation of a real passage and of its current text, the same figures in both
-//! languages, and the glossary's terms used where the Chinese has them.
+//! languages, the glossary's terms used where the Chinese has them, and company names
+//! written one way, the glossary's.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use plansearch_corpus::{load_translations, Translation};
+use plansearch_index::vocab::pinyin_key;
 
 use crate::util::{caidian, repo};
 
@@ -222,17 +224,29 @@ fn figures_are_the_same_in_both_languages() {
     );
 }
 
-#[test]
-fn glossary_terms_in_a_passage_are_in_its_translation() {
-    let glossary = std::fs::read_to_string(repo().join("corpus/caidian/glossary.tsv")).unwrap();
-    let terms: Vec<(String, String)> = glossary
-        .lines()
+/// A row of the glossary: Chinese, English, kind (`term`, `place`, `org`, `company`, …).
+struct GlossaryRow {
+    zh: String,
+    en: String,
+    kind: String,
+}
+
+/// The glossary's rows, without its header line.
+fn glossary() -> Vec<GlossaryRow> {
+    let text = std::fs::read_to_string(repo().join("corpus/caidian/glossary.tsv")).unwrap();
+    text.lines()
         .skip(1)
         .filter_map(|l| {
             let mut c = l.split('\t');
-            Some((c.next()?.to_string(), c.next()?.to_string()))
+            let (zh, en) = (c.next()?.to_string(), c.next()?.to_string());
+            Some(GlossaryRow { zh, en, kind: c.next().unwrap_or_default().to_string() })
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn glossary_terms_in_a_passage_are_in_its_translation() {
+    let terms: Vec<(String, String)> = glossary().into_iter().map(|r| (r.zh, r.en)).collect();
     assert!(terms.len() >= 300, "the glossary has {} terms", terms.len());
     let allowed = reviewed_exceptions("corpus/caidian/glossary_exceptions.tsv");
     let mut problems = Vec::new();
@@ -245,6 +259,132 @@ fn glossary_terms_in_a_passage_are_in_its_translation() {
         }
     }
     assert!(problems.is_empty(), "{} glossary terms missing from translations:\n{}", problems.len(), problems.join("\n"));
+}
+
+/// Whether `name` occurs in `text` as written (case and all) and as whole words: "Reach" is
+/// not in "reached", "Gree" not in "Green".
+fn names(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + name.len()..].chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric()) && !after.is_some_and(|c| c.is_alphanumeric())
+    })
+}
+
+/// Whether some run of consecutive words of `text`, lowercased and joined, spells `key`
+/// (the toneless pinyin `muye` is in "Muye" and in "Mu Ye").
+fn spells(text: &str, key: &str) -> bool {
+    let words: Vec<String> = text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    (0..words.len()).any(|i| {
+        let mut joined = String::new();
+        for w in &words[i..] {
+            joined.push_str(w);
+            if joined == key {
+                return true;
+            }
+            if !key.starts_with(joined.as_str()) {
+                return false;
+            }
+        }
+        false
+    })
+}
+
+/// A company has one English name, the one the glossary gives (kind `company`: the form the
+/// company itself uses where one is established, pinyin otherwise, said in the note column),
+/// and every translation of a passage that names it uses that form, as written. Another
+/// romanization of a company the glossary names otherwise (牧野 "Muye" for Makino) appears in
+/// no translation, outside a glossary form that contains it (京东 is JD.com, and the legal
+/// name 北京京东世纪贸易有限公司 is "Beijing Jingdong Century Trading Co., Ltd.").
+#[test]
+fn company_names_have_one_english_form_and_every_translation_uses_it() {
+    let rows = glossary();
+    let companies: Vec<&GlossaryRow> = rows.iter().filter(|r| r.kind == "company").collect();
+    assert!(companies.len() >= 100, "the glossary marks {} companies (kind `company`)", companies.len());
+    // Reviewed exceptions: `ID<TAB>company` for a passage, `glossary:TERM<TAB>company` for a
+    // glossary or term-list entry whose Chinese contains a company's name.
+    let allowed = reviewed_exceptions("corpus/caidian/glossary_exceptions.tsv");
+    let mut problems = Vec::new();
+
+    // One Chinese name, one English form.
+    let mut forms: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for c in &companies {
+        forms.entry(c.zh.as_str()).or_default().insert(c.en.as_str());
+    }
+    for (zh, ens) in forms.iter().filter(|(_, ens)| ens.len() > 1) {
+        problems.push(format!(
+            "glossary.tsv: {zh} has {} English forms: {}",
+            ens.len(),
+            ens.iter().map(|e| format!("\"{e}\"")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+
+    // Every entry of the glossary and of the chapter term lists (en/terms.*.tsv) that contains a
+    // company's Chinese name writes it the glossary's way (牧野智能装备项目 says Makino too).
+    let mut entries: Vec<(String, String, String)> = rows.iter().map(|r| ("glossary.tsv".to_string(), r.zh.clone(), r.en.clone())).collect();
+    let mut lists: Vec<_> = std::fs::read_dir(repo().join("corpus/caidian/en"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("terms.") && p.extension().is_some_and(|x| x == "tsv"))
+        .collect();
+    lists.sort();
+    assert!(!lists.is_empty(), "no chapter term lists in corpus/caidian/en");
+    for p in &lists {
+        let name = format!("en/{}", p.file_name().unwrap().to_string_lossy());
+        for l in std::fs::read_to_string(p).unwrap().lines() {
+            let mut c = l.split('\t');
+            if let (Some(zh), Some(en)) = (c.next(), c.next()) {
+                entries.push((name.clone(), zh.to_string(), en.to_string()));
+            }
+        }
+    }
+    for (file, zh, en) in &entries {
+        for c in &companies {
+            if zh.contains(c.zh.as_str()) && !names(en, &c.en) && !allowed.contains(&(format!("glossary:{zh}"), c.zh.clone())) {
+                problems.push(format!("{file}: {zh} is \"{en}\", but the glossary writes {} as \"{}\"", c.zh, c.en));
+            }
+        }
+    }
+
+    // Every translation of a passage naming a company uses the glossary's form, and no other
+    // romanization of it.
+    for t in translations() {
+        let named: Vec<&&GlossaryRow> = companies.iter().filter(|c| t.zh.contains(c.zh.as_str())).collect();
+        for c in &named {
+            if !names(&t.en, &c.en) && !allowed.contains(&(t.id.clone(), c.zh.clone())) {
+                problems.push(format!("{}: {} but not \"{}\"", t.id, c.zh, c.en));
+            }
+        }
+        let mut rest = t.en.clone();
+        let mut by_length = named.clone();
+        by_length.sort_by_key(|c| std::cmp::Reverse(c.en.len()));
+        for c in &by_length {
+            rest = rest.replace(c.en.as_str(), " ");
+        }
+        for c in &named {
+            let Some(key) = pinyin_key(&c.zh) else { continue };
+            let en_letters: String = c.en.chars().filter(|ch| ch.is_ascii_alphabetic()).collect::<String>().to_lowercase();
+            if !en_letters.contains(&key) && spells(&rest, &key) && !allowed.contains(&(t.id.clone(), c.zh.clone())) {
+                problems.push(format!("{}: {} is written in pinyin (\"{key}\"), but the glossary writes it \"{}\"", t.id, c.zh, c.en));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} company names differ from the glossary (reviewed exceptions go in corpus/caidian/glossary_exceptions.tsv):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn company_names_match_as_written_and_pinyin_as_words() {
+    assert!(names("Company: Makino Automotive Equipment", "Makino"));
+    assert!(names("Gree's park", "Gree") && !names("Green park", "Gree"));
+    assert!(!names("to be reached", "Reach") && !names("to reach", "Reach") && names("Neusoft Reach", "Reach"));
+    assert!(names("JD.com's park", "JD.com"));
+    assert!(spells("the Muye project", "muye") && spells("the Mu Ye project", "muye") && !spells("Muyeh", "muye"));
+    assert!(!spells("the Makino project", "muye") && spells("Wuhan Gangben", "gangben"));
 }
 
 #[test]
