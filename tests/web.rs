@@ -593,6 +593,7 @@ async fn the_openapi_document_names_every_api_route_and_every_path_it_names_answ
         let uri = match path.as_str() {
             "/api/search" => format!("{uri}?q={}", enc("汽车")),
             "/api/verify" => format!("{uri}?quote={}", enc("莲藕基地达到10万亩")),
+            "/api/search/cite" => format!("{uri}?q={}&format=csl-json", enc("汽车")),
             _ => uri,
         };
         let r = get(&uri).await;

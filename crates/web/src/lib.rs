@@ -129,6 +129,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/passages/{doc}/{id}/cite", get(records::cite_api))
         .route("/api/verify", get(records::verify_api))
         .route("/api/openapi.json", get(api::openapi))
+        .route("/api/search/cite", get(records::search_cite_api))
         .fallback(not_found)
         .with_state(state)
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
