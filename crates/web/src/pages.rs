@@ -194,11 +194,15 @@ fn render_passage(state: &AppState, doc: &str, id: &str, raw: Option<&str>, head
     }
     let citations = crate::records::citation_blocks(state, &view.passage, headers);
     let downloads = crate::records::citation_downloads(&view.passage);
+    let base = crate::records::base_url(headers);
+    let title = state.records.title(&view.passage.doc);
     state.render(
         "passage.html",
         context! {
             v => &view, text_html => text_html, text_en_html => text_en_html, q => &q, doc_title => ctx_doc,
             citations => citations, downloads => downloads,
+            canonical => plansearch_records::cite::permalink(&view.passage, &base),
+            json_ld => Value::from_safe_string(crate::crawl::json_ld(&plansearch_records::cite::schema_org(&view.passage, title, &base))),
         },
     )
 }
