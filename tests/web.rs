@@ -555,6 +555,45 @@ async fn a_passage_page_describes_itself_in_json_ld_and_names_its_canonical_perm
     assert_eq!(ld["name"], "第五章（标题缺失）第二节（标题缺失），段落 5.2.1", "a missing title stays missing");
 }
 
+// ---- accessibility (the browser test runs axe-core over the same pages) ------------------
+
+#[tokio::test]
+async fn every_page_has_one_main_heading() {
+    for uri in [
+        "/",
+        "/search?q=%E8%8E%B2%E8%97%95",
+        "/search?q=chapter%3A3%20%E8%8E%B2%E8%97%95",
+        "/search?q=&chapter=4",
+        "/search?q=%E8%8E%B2%E8%97%95&view=en",
+        "/p/caidian/4.1.3",
+        "/outline",
+        "/targets",
+        "/projects",
+    ] {
+        let doc = page(uri).await;
+        assert!(!text(one(&doc, "h1")).trim().is_empty(), "{uri}: an empty h1");
+    }
+    let doc = page("/search?q=%E8%8E%B2%E8%97%95").await;
+    assert_eq!(text(one(&doc, "h1 q")), "莲藕", "the heading names the query");
+}
+
+#[tokio::test]
+async fn chart_links_are_not_hidden_inside_an_image() {
+    let doc = page("/targets").await;
+    let charts = all(&doc, "figure.chart svg");
+    assert_eq!(charts.len(), 2);
+    for svg in charts {
+        // role=img makes its children presentational: a link inside would be unreachable.
+        assert_ne!(svg.value().attr("role"), Some("img"), "{}", &svg.html()[..200]);
+        assert!(svg.value().attr("aria-labelledby").is_some());
+        let links = within(svg, "a[href]");
+        assert!(!links.is_empty());
+        for a in links {
+            assert!(!text(within(a, "title")[0]).trim().is_empty(), "a chart link has a name: {}", a.html());
+        }
+    }
+}
+
 // ---- headers ------------------------------------------------------------------------------
 
 #[tokio::test]
