@@ -391,6 +391,131 @@ fn cite_on_the_command_line_prints_each_format_and_refuses_an_unknown_id() {
     assert!(out.stdout.is_empty());
 }
 
+// ---- reference-manager exports: CSL-JSON and RIS ----------------------------------------------------
+
+/// The records of an RIS file as (tag, value) lines, checking the line structure on the way:
+/// every line is `XX  - value` ended by CR LF, a record opens with TY and closes with ER.
+fn ris_records(text: &str) -> Vec<Vec<(String, String)>> {
+    assert!(text.ends_with("\r\n"), "RIS ends with CR LF: {text:?}");
+    let mut records = Vec::new();
+    let mut current: Option<Vec<(String, String)>> = None;
+    for line in text.strip_suffix("\r\n").unwrap().split("\r\n") {
+        let (tag, value) = line.split_once("  - ").unwrap_or_else(|| panic!("not an RIS line: {line:?}"));
+        assert!(tag.len() == 2 && tag.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()), "tag {tag:?}");
+        assert!(!value.contains(['\r', '\n']), "{line:?}");
+        match tag {
+            "TY" => {
+                assert!(current.is_none(), "TY inside a record");
+                current = Some(vec![(tag.into(), value.into())]);
+            }
+            "ER" => records.push(current.take().expect("ER without TY")),
+            _ => current.as_mut().expect("a tag outside a record").push((tag.into(), value.into())),
+        }
+    }
+    assert!(current.is_none(), "a record without ER");
+    records
+}
+
+fn ris_field<'a>(record: &'a [(String, String)], tag: &str) -> Vec<&'a str> {
+    record.iter().filter(|(t, _)| t == tag).map(|(_, v)| v.as_str()).collect()
+}
+
+#[test]
+fn csl_json_cites_a_passage_as_a_part_of_the_plan_with_its_issuer_year_place_and_permalink() {
+    let c = cite_all("4.1.3");
+    let items: serde_json::Value = serde_json::from_str(&c[&CiteFormat::CslJson]).unwrap();
+    assert_eq!(items.as_array().map(Vec::len), Some(1), "CSL-JSON is an array of items");
+    let item = &items[0];
+    assert_eq!(item["type"], "chapter");
+    assert_eq!(item["id"], "caidian-4-1-3", "the BibTeX key, so both files cite with the same key");
+    assert_eq!(item["container-title"], "蔡甸区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要");
+    assert_eq!(item["author"], serde_json::json!([{"literal": "蔡甸区人民政府"}]));
+    assert_eq!(item["issued"], serde_json::json!({"date-parts": [[2021]]}), "the first year of the plan period (2021—2025)");
+    assert_eq!(item["language"], "zh-CN");
+    assert_eq!(item["title"], "第四章第一节，段落 4.1.3");
+    assert_eq!(item["section"], "第四章第一节，段落 4.1.3");
+    assert_eq!(item["URL"], "https://plansearch.example/p/caidian/4.1.3");
+    assert_eq!(item["accessed"], serde_json::json!({"date-parts": [[2025, 11, 29]]}));
+    let note = item["note"].as_str().unwrap();
+    assert!(note.starts_with("Chapter 4 (“Focus on the Real Economy") && note.ends_with(cite::TRANSLATION_NOTE), "{note}");
+}
+
+#[test]
+fn ris_cites_a_passage_one_tag_a_line_with_the_plan_as_its_book() {
+    let records = ris_records(&cite_all("p4-2.r1")[&CiteFormat::Ris]);
+    assert_eq!(records.len(), 1);
+    let r = &records[0];
+    assert_eq!(ris_field(r, "TY"), ["ECHAP"]);
+    assert_eq!(ris_field(r, "ID"), ["caidian-p4-2-r1"]);
+    assert_eq!(ris_field(r, "AU"), ["蔡甸区人民政府"]);
+    assert_eq!(ris_field(r, "T2"), ["蔡甸区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要"]);
+    assert_eq!(ris_field(r, "TI"), ["第四章第一节，专栏 4-2，段落 p4-2.r1"]);
+    assert_eq!(ris_field(r, "SE"), ["第四章第一节，专栏 4-2，段落 p4-2.r1"]);
+    assert_eq!(ris_field(r, "PY"), ["2021"]);
+    assert_eq!(ris_field(r, "LA"), ["zh-CN"]);
+    assert_eq!(ris_field(r, "UR"), ["https://plansearch.example/p/caidian/p4-2.r1"]);
+    assert_eq!(ris_field(r, "Y2"), ["2025/11/29"]);
+    assert!(ris_field(r, "TT")[0].starts_with("Chapter 4 (“Focus on the Real Economy"), "{:?}", ris_field(r, "TT"));
+}
+
+#[test]
+fn under_inferred_headings_csl_json_and_ris_say_the_title_is_missing() {
+    let c = cite_all("5.2.1");
+    let items: serde_json::Value = serde_json::from_str(&c[&CiteFormat::CslJson]).unwrap();
+    assert_eq!(items[0]["title"], "第五章（标题缺失）第二节（标题缺失），段落 5.2.1");
+    assert!(items[0]["note"].as_str().unwrap().starts_with("Chapter 5 (title not in source), section 2 (title not in source), passage 5.2.1"));
+    let r = &ris_records(&c[&CiteFormat::Ris])[0];
+    assert_eq!(ris_field(r, "TI"), ["第五章（标题缺失）第二节（标题缺失），段落 5.2.1"]);
+    assert_eq!(ris_field(r, "TT"), ["Chapter 5 (title not in source), section 2 (title not in source), passage 5.2.1"]);
+}
+
+#[test]
+fn text_with_line_breaks_cannot_add_an_ris_tag_or_break_the_json() {
+    let hostile =
+        cite::DocTitle { zh: "某区国民经济\r\nER  - \r\nTY  - JOUR\nTI  - 伪造\u{2028}\"}]纲要", en: Some("A\nPlan"), year: None };
+    let text = cite::cite_on(passage("4.1.3"), hostile, BASE, CiteFormat::Ris, DAY);
+    let records = ris_records(&text);
+    assert_eq!(records.len(), 1, "{text}");
+    assert_eq!(ris_field(&records[0], "TY"), ["ECHAP"]);
+    assert_eq!(ris_field(&records[0], "TI"), ["第四章第一节，段落 4.1.3"]);
+    assert!(ris_field(&records[0], "PY").is_empty(), "no period line, no year: never a guessed one");
+    let json = cite::cite_on(passage("4.1.3"), hostile, BASE, CiteFormat::CslJson, DAY);
+    let items: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(items[0]["container-title"], hostile.zh, "JSON keeps the text exactly, escaped");
+    assert!(items[0].get("issued").is_none());
+}
+
+#[test]
+fn several_passages_make_one_file_of_several_records() {
+    let title = cite::doc_title(passages(), "caidian").unwrap();
+    let items: Vec<(&Passage, cite::DocTitle)> = ["4.1.3", "5.2.1", "p4-2.r1"].iter().map(|id| (passage(id), title)).collect();
+    let ris = ris_records(&cite::cite_many(&items, BASE, CiteFormat::Ris, DAY));
+    let ids: Vec<&str> = ris.iter().map(|r| ris_field(r, "ID")[0]).collect();
+    assert_eq!(ids, ["caidian-4-1-3", "caidian-5-2-1", "caidian-p4-2-r1"]);
+    let csl: serde_json::Value = serde_json::from_str(&cite::cite_many(&items, BASE, CiteFormat::CslJson, DAY)).unwrap();
+    let ids: Vec<&str> = csl.as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["caidian-4-1-3", "caidian-5-2-1", "caidian-p4-2-r1"]);
+    assert_eq!(cite::cite_many(&[], BASE, CiteFormat::CslJson, DAY), "[]");
+    assert_eq!(cite::cite_many(&[], BASE, CiteFormat::Ris, DAY), "");
+}
+
+#[test]
+fn cite_on_the_command_line_writes_csl_json_and_ris_and_names_the_formats_it_knows() {
+    let out = run_plansearch(&["cite", "4.1.3", "--format", "csl-json", "--base-url", BASE]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(items[0]["URL"], "https://plansearch.example/p/caidian/4.1.3");
+    let out = run_plansearch(&["cite", "caidian/5.2.1", "--format", "ris", "--base-url", BASE]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let records = ris_records(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(ris_field(&records[0], "UR"), ["https://plansearch.example/p/caidian/5.2.1"]);
+    let out = run_plansearch(&["cite", "4.1.3", "--format", "endnote"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("endnote") && err.contains("csl-json") && err.contains("ris"), "names the formats: {err}");
+    assert!(out.stdout.is_empty());
+}
+
 // ---- the exact-quote check -----------------------------------------------------------------------------
 
 fn verifier() -> &'static Verifier {
@@ -716,6 +841,86 @@ async fn citations_come_from_the_api_and_the_passage_page() {
     let buttons: Vec<_> = doc.select(&sel("section.cite button.copy")).collect();
     assert_eq!(buttons.len(), 3);
     assert!(buttons.iter().all(|b| b.value().attr("hidden").is_some()), "copy buttons appear only with the script");
+}
+
+#[tokio::test]
+async fn the_passage_page_offers_ris_and_csl_json_files_that_download_with_their_media_types() {
+    let doc = page("/p/caidian/4.1.3").await;
+    let links: HashMap<String, String> = doc
+        .select(&sel("section.cite a.download[download]"))
+        .map(|a| (a.text().collect::<String>(), a.value().attr("href").unwrap().to_string()))
+        .collect();
+    assert_eq!(links.get("RIS").map(String::as_str), Some("/api/passages/caidian/4.1.3/cite?format=ris"), "{links:?}");
+    assert_eq!(links.get("CSL-JSON").map(String::as_str), Some("/api/passages/caidian/4.1.3/cite?format=csl-json"), "{links:?}");
+    for (href, media, file) in [
+        (&links["RIS"], "application/x-research-info-systems", "caidian-4.1.3.ris"),
+        (&links["CSL-JSON"], "application/vnd.citationstyles.csl+json", "caidian-4.1.3.csl.json"),
+    ] {
+        let r = get(href).await;
+        assert_eq!(r.status, StatusCode::OK, "{href}: {}", r.body);
+        assert_eq!(r.headers["content-type"], media, "{href}");
+        assert_eq!(r.headers["content-disposition"], format!("attachment; filename=\"{file}\"").as_str(), "{href}");
+        assert!(r.body.contains("/p/caidian/4.1.3"), "{href}: the permalink");
+    }
+    assert_eq!(ris_field(&ris_records(&get(&links["RIS"]).await.body)[0], "TI"), ["第四章第一节，段落 4.1.3"]);
+    let all = api("/api/passages/caidian/4.1.3/cite").await;
+    assert_eq!(all["csl_json"][0]["title"], "第四章第一节，段落 4.1.3");
+    assert!(all["ris"].as_str().unwrap().starts_with("TY  - ECHAP\r\n"));
+}
+
+#[tokio::test]
+async fn an_unknown_citation_format_is_a_400_and_an_unknown_passage_a_404() {
+    for uri in ["/api/passages/caidian/4.1.3/cite?format=endnote", "/api/search/cite?q=%E8%8E%B2%E8%97%95&format=docx"] {
+        let r = get(uri).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(r.json()["error"]["code"], "unknown_format", "{uri}");
+        let message = r.json()["error"]["message"].as_str().unwrap().to_string();
+        assert!(message.contains("csl-json") && message.contains("ris"), "the message names the formats: {message}");
+    }
+    let r = get("/api/passages/caidian/9.9.9/cite?format=ris").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.json()["error"]["code"], "unknown_passage");
+    let r = get("/api/search/cite?q=%E8%8E%B2%E8%97%95").await;
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("missing_format")));
+    let r = get("/api/search/cite?q=%E8%8E%B2%E8%97%95&format=ris&chapter=99").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "the search parameters are checked as for /api/search");
+}
+
+#[tokio::test]
+async fn a_search_page_downloads_its_hits_as_ris_and_csl_json_in_ranking_order() {
+    let q = "乡村振兴";
+    let doc = page(&format!("/search?q={}", enc(q))).await;
+    let links: HashMap<String, String> = doc
+        .select(&sel("p.export a.download[download]"))
+        .map(|a| (a.text().collect::<String>(), a.value().attr("href").unwrap().to_string()))
+        .collect();
+    let hits = api(&format!("/api/search?q={}&limit=100", enc(q))).await;
+    let expected: Vec<String> = hits["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| format!("{}-{}", h["doc"].as_str().unwrap(), h["id"].as_str().unwrap().replace('.', "-")))
+        .collect();
+    assert!(expected.len() > 10, "more than one page of hits: {}", expected.len());
+    let r = get(&links["RIS"]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.headers["content-type"], "application/x-research-info-systems");
+    assert_eq!(r.headers["content-disposition"], "attachment; filename=\"plansearch-results.ris\"");
+    let ids: Vec<String> = ris_records(&r.body).iter().map(|rec| ris_field(rec, "ID")[0].to_string()).collect();
+    assert_eq!(ids, expected, "every hit, not only the page shown, in ranking order");
+    let r = get(&links["CSL-JSON"]).await;
+    assert_eq!(r.headers["content-type"], "application/vnd.citationstyles.csl+json");
+    let items: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let ids: Vec<&str> = items.as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, expected);
+    // At most the page maximum, whatever limit asks for.
+    let broad = get(&format!("/api/search/cite?q={}&format=csl-json&limit=5000", enc("发展"))).await;
+    let n = serde_json::from_str::<serde_json::Value>(&broad.body).unwrap().as_array().unwrap().len();
+    assert_eq!(n, 100);
+    let none = page(&format!("/search?q={}", enc("chapter:3 莲藕"))).await;
+    assert!(none.select(&sel("p.export")).next().is_none(), "nothing to download when nothing is found");
+    let empty = get(&format!("/api/search/cite?q={}&format=ris", enc("chapter:3 莲藕"))).await;
+    assert_eq!((empty.status, empty.body.as_str()), (StatusCode::OK, ""));
 }
 
 #[tokio::test]

@@ -353,9 +353,14 @@ async fn outline_chapter_search_links_find_the_chapters_passages() {
 
 // ---- escaping -----------------------------------------------------------------------------
 
-/// The only script a page may load is the site's own.
+/// The only script a page may load is the site's own; a JSON-LD data block is data, which
+/// the browser never runs, and must parse as JSON.
 fn assert_only_own_script(doc: &Html, what: &str) {
-    let scripts = all(doc, "script");
+    let (data, scripts): (Vec<ElementRef>, Vec<ElementRef>) =
+        all(doc, "script").into_iter().partition(|s| s.value().attr("type") == Some("application/ld+json"));
+    for d in data {
+        serde_json::from_str::<Value>(&text(d)).unwrap_or_else(|e| panic!("{what}: a JSON-LD block that is not JSON ({e}): {}", d.html()));
+    }
     assert_eq!(scripts.len(), 1, "{what}: {} scripts", scripts.len());
     assert_eq!(scripts[0].value().attr("src"), Some("/static/app.js"), "{what}");
     assert!(text(scripts[0]).is_empty());
@@ -401,6 +406,190 @@ async fn quotes_in_the_query_stay_inside_the_value_attribute() {
         assert_only_own_script(&doc, q);
         for a in all(&doc, "a.hit-link, .hitmap .bar") {
             assert!(href(a).starts_with('/'), "{}", a.html());
+        }
+    }
+}
+
+// ---- browsers and crawlers: OpenSearch, sitemap, robots.txt, JSON-LD, canonical links -------
+
+/// `GET uri` with a `Host` header, as a browser or a crawler sends it.
+async fn get_with_host(uri: &str, host: &str) -> Reply {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let req = axum::http::Request::builder().uri(uri).header("host", host).body(axum::body::Body::empty()).unwrap();
+    let res = plansearch_web::app(web_state()).oneshot(req).await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    Reply { status, headers, body }
+}
+
+/// The base URL the app uses when a request names no host (and `PLANSEARCH_BASE_URL` is unset).
+fn base() -> String {
+    plansearch_records::cite::configured_base_url().unwrap_or_else(|| plansearch_records::cite::LOCAL_BASE_URL.to_string())
+}
+
+/// An XML answer: its status, media type and a parse that must succeed.
+fn xml<'a>(r: &'a Reply, media: &str, what: &str) -> roxmltree::Document<'a> {
+    assert_eq!(r.status, StatusCode::OK, "{what}: {}", r.body);
+    assert!(r.headers["content-type"].to_str().unwrap().starts_with(media), "{what}: {:?}", r.headers["content-type"]);
+    roxmltree::Document::parse(&r.body).unwrap_or_else(|e| panic!("{what} is not well-formed XML: {e}"))
+}
+
+fn children<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> Vec<roxmltree::Node<'a, 'i>> {
+    node.children().filter(|c| c.is_element() && c.tag_name().name() == name).collect()
+}
+
+#[tokio::test]
+async fn every_page_links_an_opensearch_description_that_searches_the_site() {
+    for uri in
+        ["/", "/search?q=%E8%8E%B2%E8%97%95", "/search?q=chapter%3A3%20%E8%8E%B2%E8%97%95", "/p/caidian/4.1.3", "/outline", "/targets", "/projects"]
+    {
+        let doc = page(uri).await;
+        let link = one(&doc, "head link[rel=search]");
+        assert_eq!(link.value().attr("type"), Some("application/opensearchdescription+xml"), "{uri}");
+        assert_eq!(link.value().attr("href"), Some("/opensearch.xml"), "{uri}");
+        assert!(!link.value().attr("title").unwrap_or("").is_empty(), "{uri}: a browser shows the title");
+    }
+    let missing = get("/p/caidian/9.9.9").await;
+    assert_eq!(all(&missing.html(), "head link[rel=search]").len(), 1, "the error page too");
+
+    let r = get_with_host("/opensearch.xml", "plans.example.org").await;
+    let doc = xml(&r, "application/opensearchdescription+xml", "/opensearch.xml");
+    let root = doc.root_element();
+    assert_eq!((root.tag_name().namespace(), root.tag_name().name()), (Some("http://a9.com/-/spec/opensearch/1.1/"), "OpenSearchDescription"));
+    let short = children(root, "ShortName")[0].text().unwrap_or("");
+    assert!(!short.is_empty() && short.chars().count() <= 16, "ShortName {short:?}: at most 16 characters");
+    assert!(!children(root, "Description")[0].text().unwrap_or("").is_empty());
+    let urls = children(root, "Url");
+    let html = urls.iter().find(|u| u.attribute("type") == Some("text/html")).expect("a text/html Url");
+    let template = html.attribute("template").unwrap();
+    assert!(template.starts_with("http://plans.example.org/search?") && template.contains("{searchTerms}"), "{template}");
+    assert!(urls.iter().all(|u| u.attribute("type") != Some("application/x-suggestions+json")), "no suggestions endpoint exists");
+    // The template, filled in as a browser does, finds the query.
+    let filled = template.replace("{searchTerms}", &enc("蔡甸莲藕")).replace("http://plans.example.org", "");
+    let res = page(&filled).await;
+    assert!(total(&res) > 0, "{filled}");
+}
+
+#[tokio::test]
+async fn the_sitemap_lists_every_passage_permalink_and_the_record_pages_with_the_build_time() {
+    let r = get("/sitemap.xml").await;
+    let doc = xml(&r, "application/xml", "/sitemap.xml");
+    let root = doc.root_element();
+    assert_eq!((root.tag_name().namespace(), root.tag_name().name()), (Some("http://www.sitemaps.org/schemas/sitemap/0.9"), "urlset"));
+    let meta = &web_state().engine.index.meta;
+    let day = plansearch_records::CiteDate::from_days((meta.built_at_unix / 86_400) as i64).iso();
+    let mut locs = Vec::new();
+    for url in children(root, "url") {
+        let loc = children(url, "loc")[0].text().unwrap().to_string();
+        let lastmod = children(url, "lastmod")[0].text().unwrap();
+        assert!(lastmod.starts_with(&format!("{day}T")) && lastmod.ends_with('Z') && lastmod.len() == 20, "{loc}: lastmod {lastmod}");
+        locs.push(loc);
+    }
+    let base = base();
+    let passages: Vec<&String> = locs.iter().filter(|l| l.starts_with(&format!("{base}/p/"))).collect();
+    assert_eq!(passages.len(), 468, "every passage of the Caidian plan");
+    assert_eq!(passages.len(), meta.passages);
+    let unique: std::collections::HashSet<&&String> = passages.iter().collect();
+    assert_eq!(unique.len(), passages.len(), "no permalink twice");
+    for page in ["/outline", "/targets", "/projects"] {
+        assert!(locs.contains(&format!("{base}{page}")), "{page} in the sitemap");
+    }
+    assert!(locs.contains(&format!("{base}/p/caidian/4.1.3")) && locs.contains(&format!("{base}/p/caidian/p4-2.r1")));
+    for loc in &locs {
+        let path = loc.strip_prefix(&base).unwrap_or_else(|| panic!("{loc} is not under {base}"));
+        assert!(path.bytes().all(|b| b.is_ascii_alphanumeric() || b"/-._~%".contains(&b)), "{loc}: percent-encoded");
+    }
+    // Every URL answers, as a crawler would find.
+    for loc in &locs {
+        let path = loc.strip_prefix(&base).unwrap();
+        let r = get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{loc}");
+    }
+    // The URLs follow the host a request came to, like citations.
+    let r = get_with_host("/sitemap.xml", "plans.example.org").await;
+    let doc = xml(&r, "application/xml", "/sitemap.xml with a host");
+    let first_passage = doc.descendants().filter(|n| n.tag_name().name() == "loc").filter_map(|n| n.text()).find(|t| t.contains("/p/"));
+    assert_eq!(first_passage, Some("http://plans.example.org/p/caidian/0"));
+}
+
+#[tokio::test]
+async fn robots_txt_points_at_the_sitemap_and_keeps_crawlers_off_the_api_and_search() {
+    let r = get_with_host("/robots.txt", "plans.example.org").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/plain"));
+    let rules: Vec<(String, String)> =
+        r.body.lines().filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string())).collect();
+    let values = |k: &str| rules.iter().filter(|(key, _)| key == k).map(|(_, v)| v.as_str()).collect::<Vec<_>>();
+    assert_eq!(values("user-agent"), ["*"]);
+    let disallowed = values("disallow");
+    assert!(disallowed.contains(&"/api/") && disallowed.contains(&"/search"), "{disallowed:?}");
+    assert!(!disallowed.iter().any(|d| "/p/caidian/4.1.3".starts_with(d) || "/sitemap.xml".starts_with(d)), "passages stay crawlable");
+    assert_eq!(values("sitemap"), ["http://plans.example.org/sitemap.xml"]);
+}
+
+#[tokio::test]
+async fn a_passage_page_describes_itself_in_json_ld_and_names_its_canonical_permalink() {
+    let api = api("/api/passages/caidian/4.1.3").await;
+    for uri in ["/p/caidian/4.1.3", "/p/4.1.3", "/p/caidian/4.1.3?q=%E5%AE%9E%E4%BD%93"] {
+        let doc = page(uri).await;
+        let canonical = one(&doc, "head link[rel=canonical]");
+        assert_eq!(canonical.value().attr("href").map(str::to_string), Some(format!("{}/p/caidian/4.1.3", base())), "{uri}");
+        let block = one(&doc, "script[type='application/ld+json']");
+        let ld: Value = serde_json::from_str(&text(block)).unwrap_or_else(|e| panic!("{uri}: {e}"));
+        assert_eq!(ld["@context"], "https://schema.org");
+        assert_eq!(ld["@type"], "CreativeWork");
+        assert_eq!(ld["name"], "第四章第一节，段落 4.1.3", "named as its citation names it");
+        assert_eq!(ld["text"], api["text"], "{uri}: the passage's own text");
+        assert_eq!(ld["inLanguage"], "zh-CN");
+        assert_eq!(ld["url"].as_str(), canonical.value().attr("href"));
+        assert_eq!(ld["isPartOf"]["name"], "蔡甸区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要");
+        assert_eq!(ld["isPartOf"]["author"]["name"], "蔡甸区人民政府");
+        assert_eq!(ld["workTranslation"]["text"], api["text_en"]);
+        assert_eq!(ld["workTranslation"]["inLanguage"], "en");
+    }
+    // The data block is never script: the page still runs only the site's own file.
+    let doc = page("/p/caidian/5.2.1").await;
+    assert_only_own_script(&doc, "passage with JSON-LD");
+    let ld: Value = serde_json::from_str(&text(one(&doc, "script[type='application/ld+json']"))).unwrap();
+    assert_eq!(ld["name"], "第五章（标题缺失）第二节（标题缺失），段落 5.2.1", "a missing title stays missing");
+}
+
+// ---- accessibility (the browser test runs axe-core over the same pages) ------------------
+
+#[tokio::test]
+async fn every_page_has_one_main_heading() {
+    for uri in [
+        "/",
+        "/search?q=%E8%8E%B2%E8%97%95",
+        "/search?q=chapter%3A3%20%E8%8E%B2%E8%97%95",
+        "/search?q=&chapter=4",
+        "/search?q=%E8%8E%B2%E8%97%95&view=en",
+        "/p/caidian/4.1.3",
+        "/outline",
+        "/targets",
+        "/projects",
+    ] {
+        let doc = page(uri).await;
+        assert!(!text(one(&doc, "h1")).trim().is_empty(), "{uri}: an empty h1");
+    }
+    let doc = page("/search?q=%E8%8E%B2%E8%97%95").await;
+    assert_eq!(text(one(&doc, "h1 q")), "莲藕", "the heading names the query");
+}
+
+#[tokio::test]
+async fn chart_links_are_not_hidden_inside_an_image() {
+    let doc = page("/targets").await;
+    let charts = all(&doc, "figure.chart svg");
+    assert_eq!(charts.len(), 2);
+    for svg in charts {
+        // role=img makes its children presentational: a link inside would be unreachable.
+        assert_ne!(svg.value().attr("role"), Some("img"), "{}", &svg.html()[..200]);
+        assert!(svg.value().attr("aria-labelledby").is_some());
+        let links = within(svg, "a[href]");
+        assert!(!links.is_empty());
+        for a in links {
+            assert!(!text(within(a, "title")[0]).trim().is_empty(), "a chart link has a name: {}", a.html());
         }
     }
 }
@@ -593,6 +782,7 @@ async fn the_openapi_document_names_every_api_route_and_every_path_it_names_answ
         let uri = match path.as_str() {
             "/api/search" => format!("{uri}?q={}", enc("汽车")),
             "/api/verify" => format!("{uri}?quote={}", enc("莲藕基地达到10万亩")),
+            "/api/search/cite" => format!("{uri}?q={}&format=csl-json", enc("汽车")),
             _ => uri,
         };
         let r = get(&uri).await;

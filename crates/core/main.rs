@@ -90,8 +90,9 @@ enum Command {
     /// Print a citation of a passage: ID is 4.1.3 or caidian/4.1.3.
     Cite {
         id: String,
-        #[arg(long, default_value = "gbt", value_parser = ["gbt", "chicago", "bibtex", "json"])]
-        format: String,
+        /// csl-json and ris are for reference managers (Zotero, Mendeley, pandoc; EndNote).
+        #[arg(long, default_value = "gbt", value_parser = records_cli::cite_format())]
+        format: plansearch_records::CiteFormat,
         /// Where permalinks point (default: $PLANSEARCH_BASE_URL, else http://127.0.0.1:8080).
         #[arg(long)]
         base_url: Option<String>,
@@ -132,7 +133,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             records_cli::targets(&cli.corpus, records_cli::TargetArgs { query: query.join(" "), chapter, year, binding, kind, output })
         }
         Command::Projects { query, json, csv } => records_cli::projects(&cli.corpus, &query.join(" "), records_cli::Output::from_flags(json, csv)),
-        Command::Cite { id, format, base_url } => records_cli::cite(&cli.corpus, &id, &format, base_url.as_deref()),
+        Command::Cite { id, format, base_url } => records_cli::cite(&cli.corpus, &id, format, base_url.as_deref()),
         Command::Verify { quote, json } => records_cli::verify(&cli.corpus, &quote, json),
     }
 }

@@ -127,13 +127,25 @@ fn find<'a>(passages: &'a [Passage], id: &str) -> anyhow::Result<&'a Passage> {
     })
 }
 
-pub fn cite(corpus: &Path, id: &str, format: &str, base_url: Option<&str>) -> anyhow::Result<ExitCode> {
-    let format = CiteFormat::parse(format).with_context(|| format!("--format {format:?}: use gbt, chicago, bibtex or json"))?;
+/// `--format`: the formats of [`CiteFormat::ALL`], by name, listed in `--help`.
+pub fn cite_format() -> impl clap::builder::TypedValueParser<Value = CiteFormat> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(CiteFormat::ALL.map(CiteFormat::as_str))
+        .map(|name| CiteFormat::parse(&name).expect("every listed format name parses"))
+}
+
+pub fn cite(corpus: &Path, id: &str, format: CiteFormat, base_url: Option<&str>) -> anyhow::Result<ExitCode> {
     let passages = load(corpus)?;
     let p = find(&passages, id)?;
-    let title = citation::doc_title(&passages, &p.doc).unwrap_or(citation::DocTitle { zh: p.doc.as_str(), en: None });
+    let title = citation::doc_title(&passages, &p.doc).unwrap_or_else(|| citation::DocTitle::from(p.doc.as_str()));
     let base = base_url.map(str::to_string).or_else(citation::configured_base_url).unwrap_or_else(|| citation::LOCAL_BASE_URL.to_string());
-    println!("{}", citation::cite(p, title, &base, format));
+    let text = citation::cite(p, title, &base, format);
+    // RIS ends its record with a line break of its own.
+    if text.ends_with('\n') {
+        print!("{text}");
+    } else {
+        println!("{text}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

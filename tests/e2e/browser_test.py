@@ -1,20 +1,29 @@
 #!/usr/bin/env python3
-"""Real-browser end-to-end test of `plansearch serve`.
+"""Real-browser end-to-end tests of `plansearch serve`.
 
 Standard library only: it drives Debian's `chromium` through `chromedriver` (package
 `chromium-driver`) with the W3C WebDriver HTTP protocol over urllib.
 
     python3 tests/e2e/browser_test.py [path/to/plansearch]
 
-The server binary comes from argv[1], else $PLANSEARCH_BIN, else target/release/plansearch
-(relative to the repository root); nothing is built here (scripts/e2e.sh builds). The
-browser and driver come from $CHROMIUM / $CHROMEDRIVER, else `chromium` / `chromedriver` on
-PATH. Screenshots go to target/e2e/ (search.png, passage.png; failure.png on failure), with
-the server's and the driver's logs beside them.
+The tests: a search typed into the box and a hit opened; no Content-Security-Policy
+violation on any page (with a passage page's JSON-LD data block present, and a deliberate
+inline script refused, so the check is known to be listening); axe-core over every kind of
+page, in each language view of the search pages, failing on any serious or critical
+violation and printing the moderate and minor ones; the keyboard: Tab reaches every visible
+control of a page, and each shows a focus indicator (`:focus-visible` with an outline).
 
-The closing line is `1 passed, 0 failed` or `0 passed, 1 failed`; the exit code is non-zero
-on failure. Everything started here (server, chromedriver and its browser, the temporary
-profile) is torn down on success and on failure.
+The server binary comes from argv[1], else $PLANSEARCH_BIN, else target/release/plansearch
+(relative to the repository root); nothing is built or installed here (scripts/e2e.sh builds
+the binary and installs axe-core with `npm ci` into tests/e2e/node_modules; $AXE_JS names
+another axe.min.js). The browser and driver come from $CHROMIUM / $CHROMEDRIVER, else
+`chromium` / `chromedriver` on PATH. Screenshots go to target/e2e/ (search.png, passage.png,
+targets-focus.png; failure-<test>.png on failure), with the server's and the driver's logs
+and axe.json (every page's violations) beside them.
+
+The closing line is `N passed, M failed`; the exit code is non-zero on any failure.
+Everything started here (server, chromedriver and its browser, the temporary profile) is torn
+down on success and on failure.
 """
 
 import base64
@@ -36,6 +45,38 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 ARTIFACTS = os.path.join(REPO, "target", "e2e")
 QUERY = "蔡甸莲藕"
 HIGHLIGHT = "莲藕"
+NO_RESULT = "chapter:3 莲藕"
+AXE_JS = os.environ.get("AXE_JS", os.path.join(REPO, "tests", "e2e", "node_modules", "axe-core", "axe.min.js"))
+KEY_TAB = "\ue004"
+
+# Every kind of page; the search pages in each of their language views.
+def _q(q):
+    return urllib.parse.quote(q)
+
+
+PAGES = [
+    ("start", "/"),
+    ("results", f"/search?q={_q(QUERY)}"),
+    ("results, Chinese view", f"/search?q={_q(QUERY)}&view=zh"),
+    ("results, English view", f"/search?q={_q(QUERY)}&view=en"),
+    ("results in English", f"/search?q={_q('lotus root')}&view=en"),
+    ("no result", f"/search?q={_q(NO_RESULT)}"),
+    ("no result, Chinese view", f"/search?q={_q(NO_RESULT)}&view=zh"),
+    ("no result, English view", f"/search?q={_q(NO_RESULT)}&view=en"),
+    ("passage", "/p/caidian/4.1.3"),
+    ("passage under inferred headings", f"/p/caidian/5.2.1?q={_q('发展')}"),
+    ("outline", "/outline"),
+    ("targets", "/targets"),
+    ("projects", "/projects"),
+]
+
+# Registered before any page script runs (DevTools, not the page: the CSP does not apply).
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' ' + (e.sample || ''));
+});
+"""
 STARTUP_TIMEOUT = float(os.environ.get("E2E_STARTUP_TIMEOUT", "180"))
 WAIT_TIMEOUT = float(os.environ.get("E2E_WAIT_TIMEOUT", "20"))
 
@@ -173,7 +214,7 @@ class WebDriver:
         self.session = value["sessionId"]
         caps = value.get("capabilities", {})
         log(f"browser: {caps.get('browserName')} {caps.get('browserVersion')}")
-        self.cmd("POST", "/timeouts", {"pageLoad": 30000, "script": 10000, "implicit": 0})
+        self.cmd("POST", "/timeouts", {"pageLoad": 30000, "script": 60000, "implicit": 0})
 
     def quit(self):
         if self.session:
@@ -215,6 +256,28 @@ class WebDriver:
 
     def ready(self):
         return self.cmd("POST", "/execute/sync", {"script": "return document.readyState", "args": []}) == "complete"
+
+    def js(self, script, *args):
+        return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
+
+    def js_async(self, script, *args):
+        return self.cmd("POST", "/execute/async", {"script": script, "args": list(args)}, timeout=120)
+
+    def cdp(self, cmd, params):
+        """A Chrome DevTools command through chromedriver."""
+        return self.cmd("POST", "/goog/cdp/execute", {"cmd": cmd, "params": params})
+
+    def keys(self, *keys):
+        """Press and release each key in turn, as one action sequence."""
+        actions = []
+        for k in keys:
+            actions += [{"type": "keyDown", "value": k}, {"type": "keyUp", "value": k}]
+        self.cmd("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}, timeout=300)
+        self.cmd("DELETE", "/actions")
+
+    def load(self, url):
+        self.get(url)
+        wait_until(f"{url} to load", self.ready)
 
     def screenshot(self, path):
         png = base64.b64decode(self.cmd("GET", "/screenshot"))
@@ -295,11 +358,143 @@ def test_search_and_open_passage(wd, base):
     wd.screenshot(os.path.join(ARTIFACTS, "passage.png"))
 
 
+# ---- the Content-Security-Policy, with a JSON-LD data block on the page -----------------------
+
+def csp_violations(wd):
+    v = wd.js("return window.__cspViolations === undefined ? null : window.__cspViolations")
+    if v is None:
+        raise Failure(f"the CSP listener is not installed on {wd.url()}")
+    return v
+
+
+def test_no_page_violates_the_content_security_policy(wd, base):
+    for name, path in PAGES:
+        wd.load(base + path)
+        v = csp_violations(wd)
+        if v:
+            raise Failure(f"{name} ({path}): Content-Security-Policy violations: {v}")
+    log(f"no CSP violation on {len(PAGES)} pages")
+
+    # The passage page's JSON-LD is read by the browser as data: it parses, and it never runs.
+    wd.load(base + "/p/caidian/4.1.3")
+    ld = wd.js("var s = document.querySelectorAll('script[type=\"application/ld+json\"]');"
+               " return s.length === 1 ? JSON.parse(s[0].textContent) : null;")
+    if not ld or not str(ld.get("isPartOf", {}).get("name", "")).startswith("蔡甸区") or not ld.get("url", "").endswith("/p/caidian/4.1.3"):
+        raise Failure(f"the passage page's JSON-LD: {ld!r}")
+    canonical = wd.js("var l = document.querySelector('link[rel=canonical]'); return l ? l.href : null;")
+    if canonical != ld["url"]:
+        raise Failure(f"canonical {canonical!r} is not the JSON-LD url {ld['url']!r}")
+    log(f"JSON-LD: {ld['@type']} {ld['name']!r}, part of {ld['isPartOf']['name']!r}; canonical {canonical}")
+
+    # The listener hears: an inline script put into the page is refused and reported.
+    wd.js("var s = document.createElement('script'); s.textContent = 'window.__inlineRan = true;'; document.head.appendChild(s);")
+    reported = wait_until("the refused inline script to be reported", lambda: csp_violations(wd))
+    if wd.js("return window.__inlineRan === true;"):
+        raise Failure("an inline script ran: the CSP allows inline script")
+    log(f"an inline script is refused as it should be: {reported[0]}")
+
+
+# ---- accessibility: axe-core ------------------------------------------------------------------
+
+AXE_RUN = """
+var done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations']}).then(function (r) {
+  done({version: axe.version, violations: r.violations.map(function (v) {
+    return {id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, nodes: v.nodes.map(function (n) {
+      return {target: n.target.join(' '), html: n.html.slice(0, 200), summary: n.failureSummary};
+    })};
+  })});
+}, function (e) { done({error: String(e)}); });
+"""
+
+
+def test_axe_finds_no_serious_or_critical_violation(wd, base):
+    if not os.path.exists(AXE_JS):
+        raise Failure(f"no axe-core at {AXE_JS} (scripts/e2e.sh installs it: npm ci --prefix tests/e2e)")
+    with open(AXE_JS, encoding="utf-8") as f:
+        axe = f.read()
+    report, serious, other, version = {}, [], [], None
+    for name, path in PAGES:
+        wd.load(base + path)
+        if wd.js(axe + "\nreturn typeof window.axe;") != "object":
+            raise Failure(f"{name}: axe-core did not load")
+        res = wd.js_async(AXE_RUN)
+        if not isinstance(res, dict) or "error" in res:
+            raise Failure(f"{name}: axe.run failed: {res!r}")
+        version = res["version"]
+        report[path] = res["violations"]
+        for v in res["violations"]:
+            line = f"{name} ({path}): {v['impact']} {v['id']}: {v['help']} — {len(v['nodes'])} node(s), e.g. {v['nodes'][0]['target']}: {v['nodes'][0]['html']}"
+            (serious if v["impact"] in ("serious", "critical") else other).append(line)
+    with open(os.path.join(ARTIFACTS, "axe.json"), "w", encoding="utf-8") as f:
+        json.dump(report, f, ensure_ascii=False, indent=1)
+    for line in other:
+        log(f"axe (not failing): {line}")
+    log(f"axe-core {version} on {len(PAGES)} pages: {len(serious)} serious or critical, {len(other)} moderate or minor violation(s)")
+    if serious:
+        raise Failure("axe-core: serious or critical violations:\n  " + "\n  ".join(serious))
+
+
+# ---- the keyboard -----------------------------------------------------------------------------
+
+KEYBOARD_SETUP = """
+var visible = function (el) {
+  if (el.disabled || el.getAttribute('tabindex') === '-1' || !el.getClientRects().length) return false;
+  var cs = getComputedStyle(el);
+  return cs.visibility !== 'hidden' && cs.display !== 'none';
+};
+var list = Array.prototype.filter.call(
+  document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]'), visible);
+list.forEach(function (el, i) { el.setAttribute('data-e2e-control', String(i)); });
+window.__focusLog = [];
+document.addEventListener('focusin', function (e) {
+  var el = e.target, cs = getComputedStyle(el);
+  window.__focusLog.push({
+    i: el.getAttribute('data-e2e-control'), tag: el.tagName.toLowerCase(),
+    text: (el.textContent || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 40),
+    focusVisible: el.matches(':focus-visible'),
+    ring: (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2) || cs.boxShadow !== 'none'
+  });
+});
+return list.map(function (el) { return el.tagName.toLowerCase() + ' ' + (el.textContent || el.value || '').trim().slice(0, 30); });
+"""
+
+KEYBOARD_PAGES = ["/", f"/search?q={_q(QUERY)}", f"/search?q={_q(NO_RESULT)}", "/p/caidian/4.1.3", "/outline", "/targets", "/projects"]
+
+
+def test_the_keyboard_reaches_every_control_and_shows_where_it_is(wd, base):
+    for path in KEYBOARD_PAGES:
+        wd.load(base + path)
+        controls = wd.js(KEYBOARD_SETUP)
+        wd.keys(*([KEY_TAB] * (len(controls) + 2)))
+        seen = wd.js("return window.__focusLog;")
+        reached = {e["i"] for e in seen if e["i"] is not None}
+        missed = [c for i, c in enumerate(controls) if str(i) not in reached]
+        if missed:
+            raise Failure(f"{path}: Tab never reaches {len(missed)} of {len(controls)} controls, e.g. {missed[:5]}")
+        unseen = [e for e in seen if not (e["focusVisible"] and e["ring"])]
+        if unseen:
+            raise Failure(f"{path}: {len(unseen)} control(s) show no focus indicator, e.g. {unseen[:3]}")
+        log(f"{path}: Tab reaches all {len(controls)} controls, each with a visible focus ring")
+        if path == "/targets":
+            # What a keyboard user sees on a chart bar.
+            wd.js("var a = document.querySelector('figure.chart svg a'); a.focus(); a.scrollIntoView({block: 'center'});")
+            wd.screenshot(os.path.join(ARTIFACTS, "targets-focus.png"))
+
+
+TESTS = [
+    test_search_and_open_passage,
+    test_no_page_violates_the_content_security_policy,
+    test_axe_finds_no_serious_or_critical_violation,
+    test_the_keyboard_reaches_every_control_and_shows_where_it_is,
+]
+
+
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PLANSEARCH_BIN", "target/release/plansearch")
     binary = os.path.join(REPO, binary) if not os.path.isabs(binary) else binary
     os.makedirs(ARTIFACTS, exist_ok=True)
-    for stale in ("search.png", "passage.png", "failure.png"):
+    for stale in ["search.png", "passage.png", "targets-focus.png", "axe.json"] + [f"failure-{t.__name__}.png" for t in TESTS]:
         try:
             os.remove(os.path.join(ARTIFACTS, stale))
         except FileNotFoundError:
@@ -309,7 +504,8 @@ def main():
     profile = None
     server_log = os.path.join(ARTIFACTS, "server.log")
     driver_log = os.path.join(ARTIFACTS, "chromedriver.log")
-    ok = False
+    passed = failed = 0
+    failures = []
     try:
         if not os.access(binary, os.X_OK):
             raise Failure(f"no server binary at {binary} (run `cargo build --release`, or pass its path)")
@@ -362,24 +558,31 @@ def main():
         profile = tempfile.mkdtemp(prefix="plansearch-e2e-profile-")
         wd = WebDriver(f"http://127.0.0.1:{dport}")
         wd.start(chromium, profile)
+        wd.cdp("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_LISTENER})
 
-        log("test: search_and_open_passage")
-        test_search_and_open_passage(wd, base)
-        ok = True
-    except Exception as e:  # noqa: BLE001 - any error fails the one test
-        print(f"FAILED search_and_open_passage: {e}", flush=True)
+        for test in TESTS:
+            log(f"test: {test.__name__}")
+            try:
+                test(wd, base)
+                passed += 1
+            except Exception as e:  # noqa: BLE001 - a failing test is reported, the others still run
+                failed += 1
+                failures.append(test.__name__)
+                print(f"FAILED {test.__name__}: {e}", flush=True)
+                if not isinstance(e, Failure):
+                    traceback.print_exc()
+                try:
+                    wd.screenshot(os.path.join(ARTIFACTS, f"failure-{test.__name__}.png"))
+                    log(f"failure at {wd.url()}")
+                    page = wd.js("return [document.title, (document.body || document.documentElement).innerText.slice(0, 400)]")
+                    log(f"page title {page[0]!r}; text: {page[1]!r}")
+                except Exception as e2:  # noqa: BLE001
+                    log(f"no failure screenshot: {e2}")
+    except Exception as e:  # noqa: BLE001 - setting up failed: every test counts as failed
+        failed = len(TESTS) - passed
+        print(f"FAILED setting up the browser tests: {e}", flush=True)
         if not isinstance(e, Failure):
             traceback.print_exc()
-        if wd is not None and wd.session:
-            try:
-                wd.screenshot(os.path.join(ARTIFACTS, "failure.png"))
-                log(f"failure at {wd.url()}")
-                page = wd.cmd("POST", "/execute/sync", {
-                    "script": "return [document.title, (document.body || document.documentElement).innerText.slice(0, 400)]",
-                    "args": []})
-                log(f"page title {page[0]!r}; text: {page[1]!r}")
-            except Exception as e2:  # noqa: BLE001
-                log(f"no failure screenshot: {e2}")
         if server is not None:
             log(f"server log tail:\n{tail(server_log)}")
     finally:
@@ -393,8 +596,10 @@ def main():
         if profile:
             shutil.rmtree(profile, ignore_errors=True)
 
-    print("1 passed, 0 failed" if ok else "0 passed, 1 failed", flush=True)
-    return 0 if ok else 1
+    if failures:
+        log(f"failed: {', '.join(failures)}; server log tail:\n{tail(server_log)}")
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 0 if failed == 0 and passed == len(TESTS) else 1
 
 
 if __name__ == "__main__":

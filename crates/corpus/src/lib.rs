@@ -21,7 +21,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use model::{
-    permalink_path, Block, Chapter, ChapterRef, Document, Panel, PanelBlock, PanelRef, Passage, PassageKind, Section, SectionRef, Table,
+    percent_encode, permalink_path, Block, Chapter, ChapterRef, Document, Panel, PanelBlock, PanelRef, Passage, PassageKind, Section, SectionRef,
+    Table,
 };
 pub use repairs::Repairs;
 

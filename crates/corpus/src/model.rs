@@ -173,10 +173,24 @@ pub struct Passage {
     pub order: usize,
 }
 
-/// The path of a passage's permalink page: `/p/caidian/4.1.3`. The one place the URL is
-/// formatted; the web serves it and citations put their base URL before it.
+/// The path of a passage's permalink page, each segment percent-encoded: `/p/caidian/4.1.3`.
+/// The one place the URL is formatted; the web serves it and citations put their base URL
+/// before it.
 pub fn permalink_path(doc: &str, id: &str) -> String {
-    format!("/p/{doc}/{id}")
+    format!("/p/{}/{}", percent_encode(doc), percent_encode(id))
+}
+
+/// Percent-encode everything but the unreserved characters of RFC 3986 (a query value or a
+/// path segment).
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 /// Chinese numerals for chapter and section numbers (一 … 九十九).

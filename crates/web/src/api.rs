@@ -85,7 +85,7 @@ pub fn load_passage(state: &AppState, doc: &str, id: &str) -> Result<PassageView
         after.extend(at(k)?);
     }
     Ok(PassageView {
-        url: format!("/p/{}/{}", passage.doc, passage.id),
+        url: plansearch_records::cite::permalink_path(&passage.doc, &passage.id),
         breadcrumb: plansearch_search::breadcrumb(&passage),
         breadcrumb_en: plansearch_search::breadcrumb_en(&passage),
         previous: before.last().cloned(),

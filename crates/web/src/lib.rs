@@ -14,6 +14,7 @@
 
 mod api;
 mod cache;
+mod crawl;
 mod error;
 mod pages;
 mod params;
@@ -129,6 +130,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/passages/{doc}/{id}/cite", get(records::cite_api))
         .route("/api/verify", get(records::verify_api))
         .route("/api/openapi.json", get(api::openapi))
+        .route("/api/search/cite", get(records::search_cite_api))
+        .route("/opensearch.xml", get(crawl::opensearch))
+        .route("/sitemap.xml", get(crawl::sitemap))
+        .route("/robots.txt", get(crawl::robots))
         .fallback(not_found)
         .with_state(state)
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))

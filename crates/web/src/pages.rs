@@ -115,6 +115,8 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
             examples => EXAMPLES,
             view => view,
             view_href => filter_query("", ""),
+            export_query => filter_query("", "").trim_start_matches("/search?").to_string(),
+            export_max => plansearch_search::MAX_LIMIT,
         },
     )
 }
@@ -191,9 +193,17 @@ fn render_passage(state: &AppState, doc: &str, id: &str, raw: Option<&str>, head
         ctx_doc = doc.to_string();
     }
     let citations = crate::records::citation_blocks(state, &view.passage, headers);
+    let downloads = crate::records::citation_downloads(&view.passage);
+    let base = crate::records::base_url(headers);
+    let title = state.records.title(&view.passage.doc);
     state.render(
         "passage.html",
-        context! { v => &view, text_html => text_html, text_en_html => text_en_html, q => &q, doc_title => ctx_doc, citations => citations },
+        context! {
+            v => &view, text_html => text_html, text_en_html => text_en_html, q => &q, doc_title => ctx_doc,
+            citations => citations, downloads => downloads,
+            canonical => plansearch_records::cite::permalink(&view.passage, &base),
+            json_ld => Value::from_safe_string(crate::crawl::json_ld(&plansearch_records::cite::schema_org(&view.passage, title, &base))),
+        },
     )
 }
 
@@ -201,14 +211,7 @@ pub async fn outline(State(state): State<AppState>) -> Result<Response, AppError
     state.render("outline.html", context! { outline => &*state.outline })
 }
 
-/// Percent-encode a query-string value.
+/// Percent-encode a query-string value (the one encoder of the permalinks too).
 pub fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    plansearch_records::cite::percent_encode(s)
 }

@@ -37,7 +37,10 @@ pub struct Records {
     pub verifier: Verifier,
     /// Target badges and answers on search responses.
     pub annotator: plansearch_records::Annotator,
-    titles: HashMap<String, (String, Option<String>)>,
+    /// Each document's title, English title and year (see [`cite::doc_title`]).
+    titles: HashMap<String, (String, Option<String>, Option<i32>)>,
+    /// Every passage as (document, id), in reading order: the sitemap.
+    pub passage_ids: Vec<(String, String)>,
 }
 
 impl Records {
@@ -59,8 +62,13 @@ impl Records {
             let href = format!("/p/{}/{}?q={}", t.doc, t.passage_id, encode(&q));
             rows.push(Row { target: t, href });
         }
-        let titles = passages.iter().filter(|p| p.id == "0").map(|p| (p.doc.clone(), (p.text.clone(), p.text_en.clone()))).collect();
-        Records { rows, projects: projects::extract_projects(passages), verifier: Verifier::new(passages), annotator, titles }
+        let titles = passages
+            .iter()
+            .filter(|p| p.id == "0")
+            .filter_map(|p| cite::doc_title(passages, &p.doc).map(|t| (p.doc.clone(), (t.zh.to_string(), t.en.map(str::to_string), t.year))))
+            .collect();
+        let passage_ids = passages.iter().map(|p| (p.doc.clone(), p.id.clone())).collect();
+        Records { rows, projects: projects::extract_projects(passages), verifier: Verifier::new(passages), annotator, titles, passage_ids }
     }
 
     /// Each hit with the badges of its passage's targets; a question about a figure with the
@@ -69,10 +77,10 @@ impl Records {
         self.annotator.annotate(res);
     }
 
-    fn title<'a>(&'a self, doc: &'a str) -> cite::DocTitle<'a> {
+    pub(crate) fn title<'a>(&'a self, doc: &'a str) -> cite::DocTitle<'a> {
         match self.titles.get(doc) {
-            Some((zh, en)) => cite::DocTitle { zh, en: en.as_deref() },
-            None => cite::DocTitle { zh: doc, en: None },
+            Some((zh, en, year)) => cite::DocTitle { zh, en: en.as_deref(), year: *year },
+            None => cite::DocTitle::from(doc),
         }
     }
 }
@@ -444,15 +452,65 @@ pub fn citation_blocks(state: &AppState, p: &Passage, headers: &HeaderMap) -> Ve
         .collect()
 }
 
+/// The `format` parameter: `None` when absent, a clear 400 when it names no format.
+fn cite_format(params: &HashMap<String, String>) -> Result<Option<cite::CiteFormat>, AppError> {
+    match params.get("format").map(|f| f.trim()).filter(|f| !f.is_empty()) {
+        None => Ok(None),
+        Some(f) => cite::CiteFormat::parse(f)
+            .map(Some)
+            .ok_or_else(|| AppError::bad_request("unknown_format", format!("format must be one of {}, not {f:?}", cite::CiteFormat::names()))),
+    }
+}
+
+/// A citation file to save: its media type, and `attachment` with a file name.
+fn download(format: cite::CiteFormat, stem: &str, body: String) -> Response {
+    let disposition = format!("attachment; filename=\"{stem}.{}\"", format.extension());
+    ([(header::CONTENT_TYPE, format.media_type().to_string()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()
+}
+
+/// Every format as JSON; with `?format=`, that one format as a download.
 pub async fn cite_api(
     State(state): State<AppState>,
     path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let Path((doc, id)) = path.map_err(AppError::from)?;
+    let format = cite_format(&decode(raw.as_deref())?)?;
     let view = crate::api::load_passage(&state, &doc, &id)?;
-    let c = cite::citations(&view.passage, state.records.title(&view.passage.doc), &base_url(&headers), cite::CiteDate::today());
-    Ok(Json(c).into_response())
+    let (p, title, base, today) = (&view.passage, state.records.title(&view.passage.doc), base_url(&headers), cite::CiteDate::today());
+    match format {
+        // The passage id's characters are all safe in a file name (`load_passage` checks).
+        Some(f) => Ok(download(f, &format!("{}-{}", p.doc, p.id), cite::cite_on(p, title, &base, f, today))),
+        None => Ok(Json(cite::citations(p, title, &base, today)).into_response()),
+    }
+}
+
+/// The citations of a search's hits in one file: the search parameters of `/api/search`
+/// (`limit` defaults to and is capped at the page maximum) and a required `format`.
+pub async fn search_cite_api(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Result<Response, AppError> {
+    let params = decode(raw.as_deref())?;
+    let format = cite_format(&params)?
+        .ok_or_else(|| AppError::bad_request("missing_format", format!("format is required: one of {}", cite::CiteFormat::names())))?;
+    let sp = crate::params::SearchParams::from(&params, &state, plansearch_search::MAX_LIMIT)?;
+    let req = plansearch_search::Request { q: sp.q, limit: sp.limit, offset: sp.offset, filters: sp.filters, lang: sp.lang };
+    let res = state.engine.search(&req)?;
+    let mut passages = Vec::with_capacity(res.hits.len());
+    for h in &res.hits {
+        passages.extend(state.engine.get(&h.doc, &h.id)?);
+    }
+    let items: Vec<(&Passage, cite::DocTitle)> = passages.iter().map(|p| (p, state.records.title(&p.doc))).collect();
+    Ok(download(format, "plansearch-results", cite::cite_many(&items, &base_url(&headers), format, cite::CiteDate::today())))
+}
+
+/// The passage page's download links, one per reference-manager format.
+pub fn citation_downloads(p: &Passage) -> Vec<Value> {
+    [cite::CiteFormat::Ris, cite::CiteFormat::CslJson, cite::CiteFormat::Bibtex]
+        .iter()
+        .map(|f| {
+            context! { label => f.label(), href => format!("/api/passages/{}/{}/cite?format={}", encode(&p.doc), encode(&p.id), f.as_str()) }
+        })
+        .collect()
 }
 
 pub async fn verify_api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
