@@ -198,29 +198,37 @@ fn select<'a>(state: &'a AppState, tq: &TargetQuery) -> Vec<&'a Row> {
 const NO_MATCH: &str = "No targets match these filters. 没有符合条件的目标。";
 
 pub async fn targets_api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let params = decode(raw.as_deref())?;
-    let tq = target_query(&state, &params)?;
-    let rows = select(&state, &tq);
-    let list: Vec<&Target> = rows.iter().map(|r| &r.target).collect();
-    let mut body = json!({
-        "total": list.len(),
-        "filters": {"q": tq.filter.query, "chapter": tq.filter.chapter, "year": tq.filter.year, "binding": tq.filter.binding, "kind": tq.kind},
-        "targets": list,
-    });
-    if list.is_empty() {
-        body["message"] = json!(NO_MATCH);
-    }
-    Ok(Json(body).into_response())
+    state
+        .in_pool(move |state| {
+        let params = decode(raw.as_deref())?;
+        let tq = target_query(state, &params)?;
+        let rows = select(state, &tq);
+        let list: Vec<&Target> = rows.iter().map(|r| &r.target).collect();
+        let mut body = json!({
+            "total": list.len(),
+            "filters": {"q": tq.filter.query, "chapter": tq.filter.chapter, "year": tq.filter.year, "binding": tq.filter.binding, "kind": tq.kind},
+            "targets": list,
+        });
+        if list.is_empty() {
+            body["message"] = json!(NO_MATCH);
+        }
+        Ok(Json(body).into_response())
+        })
+        .await?
 }
 
 pub async fn targets_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let params = decode(raw.as_deref())?;
-    let tq = target_query(&state, &params)?;
-    let rows = select(&state, &tq);
-    // A byte-order mark, so that spreadsheet programs read the Chinese as UTF-8.
-    let body = format!("\u{feff}{}", csv::targets(rows.iter().map(|r| &r.target)));
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"targets.csv\"")], body)
-        .into_response())
+    state
+        .in_pool(move |state| {
+            let params = decode(raw.as_deref())?;
+            let tq = target_query(state, &params)?;
+            let rows = select(state, &tq);
+            // A byte-order mark, so that spreadsheet programs read the Chinese as UTF-8.
+            let body = format!("\u{feff}{}", csv::targets(rows.iter().map(|r| &r.target)));
+            Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"targets.csv\"")], body)
+                .into_response())
+        })
+        .await?
 }
 
 /// The query string of the current filters, with `extra` set (and the rest kept).
@@ -298,74 +306,78 @@ fn chapter_chart(state: &AppState) -> Value {
 }
 
 pub async fn targets_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let params = decode(raw.as_deref()).map_err(AppError::html)?;
-    let tq = target_query(&state, &params).map_err(AppError::html)?;
-    let rows = select(&state, &tq);
-    let list: Vec<Value> = rows
+    state
+        .in_pool(move |state| {
+        let params = decode(raw.as_deref()).map_err(AppError::html)?;
+        let tq = target_query(state, &params).map_err(AppError::html)?;
+        let rows = select(state, &tq);
+        let list: Vec<Value> = rows
+            .iter()
+            .map(|r| context! { t => &r.target, href => &r.href, amount => r.target.amount(), comparator => r.target.comparator.as_str(), kind => r.target.kind.as_str(), source => r.target.source.as_str() })
+            .collect();
+        let columns: Vec<Value> = [
+            ("metric", "指标 Metric"),
+            ("value", "数值 Value"),
+            ("year", "年份 Year"),
+            ("binding", "属性 Binding"),
+            ("kind", "类型 Kind"),
+            ("source", "来源 Source"),
+            ("chapter", "章 Chapter"),
+            ("order", "段落 Passage"),
+        ]
         .iter()
-        .map(|r| context! { t => &r.target, href => &r.href, amount => r.target.amount(), comparator => r.target.comparator.as_str(), kind => r.target.kind.as_str(), source => r.target.source.as_str() })
-        .collect();
-    let columns: Vec<Value> = [
-        ("metric", "指标 Metric"),
-        ("value", "数值 Value"),
-        ("year", "年份 Year"),
-        ("binding", "属性 Binding"),
-        ("kind", "类型 Kind"),
-        ("source", "来源 Source"),
-        ("chapter", "章 Chapter"),
-        ("order", "段落 Passage"),
-    ]
-    .iter()
-    .map(|(key, label)| {
-        let current = tq.sort == *key;
-        let dir = if current && !tq.desc { "desc" } else { "" };
-        let aria = if current {
-            if tq.desc {
-                "descending"
+        .map(|(key, label)| {
+            let current = tq.sort == *key;
+            let dir = if current && !tq.desc { "desc" } else { "" };
+            let aria = if current {
+                if tq.desc {
+                    "descending"
+                } else {
+                    "ascending"
+                }
             } else {
-                "ascending"
-            }
-        } else {
-            "none"
-        };
-        context! { key => key, label => label, href => format!("/targets?{}", target_link(&tq, &[("sort", if *key == "order" { String::new() } else { key.to_string() }), ("dir", dir.to_string())])), aria => aria }
-    })
-    .collect();
-    let doc = state.outline.default_doc();
-    let chapters: Vec<Value> = state
-        .outline
-        .documents
-        .iter()
-        .filter(|d| d.slug == doc)
-        .flat_map(|d| &d.chapters)
-        .map(|c| context! { number => c.number, label => &c.label, title => &c.title })
+                "none"
+            };
+            context! { key => key, label => label, href => format!("/targets?{}", target_link(&tq, &[("sort", if *key == "order" { String::new() } else { key.to_string() }), ("dir", dir.to_string())])), aria => aria }
+        })
         .collect();
-    let mut years: Vec<u32> = state.records.rows.iter().filter_map(|r| r.target.year).collect();
-    years.sort_unstable();
-    years.dedup();
-    state.render(
-        "targets.html",
-        context! {
-            rows => list,
-            total => rows.len(),
-            all => state.records.rows.iter().filter(|r| r.target.kind == Kind::Target).count(),
-            columns => columns,
-            q => &tq.filter.query,
-            chapter => tq.filter.chapter,
-            year => tq.filter.year,
-            binding => &tq.filter.binding,
-            kind => &tq.kind,
-            sort => &tq.sort,
-            dir => if tq.desc { "desc" } else { "asc" },
-            chapters => chapters,
-            years => years,
-            csv_href => format!("/api/targets.csv?{}", target_link(&tq, &[])),
-            json_href => format!("/api/targets?{}", target_link(&tq, &[])),
-            indicators => indicator_chart(&state),
-            per_chapter => chapter_chart(&state),
-            message => rows.is_empty().then_some(NO_MATCH),
-        },
-    )
+        let doc = state.outline.default_doc();
+        let chapters: Vec<Value> = state
+            .outline
+            .documents
+            .iter()
+            .filter(|d| d.slug == doc)
+            .flat_map(|d| &d.chapters)
+            .map(|c| context! { number => c.number, label => &c.label, title => &c.title })
+            .collect();
+        let mut years: Vec<u32> = state.records.rows.iter().filter_map(|r| r.target.year).collect();
+        years.sort_unstable();
+        years.dedup();
+        state.render(
+            "targets.html",
+            context! {
+                rows => list,
+                total => rows.len(),
+                all => state.records.rows.iter().filter(|r| r.target.kind == Kind::Target).count(),
+                columns => columns,
+                q => &tq.filter.query,
+                chapter => tq.filter.chapter,
+                year => tq.filter.year,
+                binding => &tq.filter.binding,
+                kind => &tq.kind,
+                sort => &tq.sort,
+                dir => if tq.desc { "desc" } else { "asc" },
+                chapters => chapters,
+                years => years,
+                csv_href => format!("/api/targets.csv?{}", target_link(&tq, &[])),
+                json_href => format!("/api/targets?{}", target_link(&tq, &[])),
+                indicators => indicator_chart(state),
+                per_chapter => chapter_chart(state),
+                message => rows.is_empty().then_some(NO_MATCH),
+            },
+        )
+        })
+        .await.map_err(AppError::html)?
 }
 
 // ---- projects --------------------------------------------------------------------------------
@@ -376,64 +388,76 @@ fn project_query(params: &HashMap<String, String>) -> Result<String, AppError> {
 }
 
 pub async fn projects_api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let params = decode(raw.as_deref())?;
-    let q = project_query(&params)?;
-    let found = projects::filter_projects(&state.records.projects, &q);
-    let mut body = json!({"total": found.len(), "q": q, "projects": found});
-    if found.is_empty() {
-        body["message"] = json!("No project matches. 没有符合条件的项目。");
-    }
-    Ok(Json(body).into_response())
+    state
+        .in_pool(move |state| {
+            let params = decode(raw.as_deref())?;
+            let q = project_query(&params)?;
+            let found = projects::filter_projects(&state.records.projects, &q);
+            let mut body = json!({"total": found.len(), "q": q, "projects": found});
+            if found.is_empty() {
+                body["message"] = json!("No project matches. 没有符合条件的项目。");
+            }
+            Ok(Json(body).into_response())
+        })
+        .await?
 }
 
 pub async fn projects_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let params = decode(raw.as_deref())?;
-    let q = project_query(&params)?;
-    let found = projects::filter_projects(&state.records.projects, &q);
-    let body = format!("\u{feff}{}", csv::projects(&found));
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"projects.csv\"")], body)
-        .into_response())
+    state
+        .in_pool(move |state| {
+            let params = decode(raw.as_deref())?;
+            let q = project_query(&params)?;
+            let found = projects::filter_projects(&state.records.projects, &q);
+            let body = format!("\u{feff}{}", csv::projects(&found));
+            Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"projects.csv\"")], body)
+                .into_response())
+        })
+        .await?
 }
 
 pub async fn projects_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let params = decode(raw.as_deref()).map_err(AppError::html)?;
-    let q = project_query(&params).map_err(AppError::html)?;
-    let found = projects::filter_projects(&state.records.projects, &q);
-    // One table per panel, with that panel's columns.
-    let mut panels: Vec<(String, String, Vec<&Project>)> = Vec::new();
-    for p in &found {
-        match panels.iter_mut().find(|(d, id, _)| *d == p.doc && *id == p.panel.id) {
-            Some(g) => g.2.push(p),
-            None => panels.push((p.doc.clone(), p.panel.id.clone(), vec![p])),
+    state
+        .in_pool(move |state| {
+        let params = decode(raw.as_deref()).map_err(AppError::html)?;
+        let q = project_query(&params).map_err(AppError::html)?;
+        let found = projects::filter_projects(&state.records.projects, &q);
+        // One table per panel, with that panel's columns.
+        let mut panels: Vec<(String, String, Vec<&Project>)> = Vec::new();
+        for p in &found {
+            match panels.iter_mut().find(|(d, id, _)| *d == p.doc && *id == p.panel.id) {
+                Some(g) => g.2.push(p),
+                None => panels.push((p.doc.clone(), p.panel.id.clone(), vec![p])),
+            }
         }
-    }
-    let groups: Vec<Value> = panels
-        .iter()
-        .map(|(_, _, rows)| {
-            let cols = projects::columns(rows);
-            let first = rows[0];
-            let body: Vec<Value> = rows
-                .iter()
-                .map(|p| {
-                    let cells: Vec<Value> =
-                        cols.iter().map(|c| context! { value => p.get(c).unwrap_or(""), inherited => p.inherited.contains(c) }).collect();
-                    context! { id => &p.passage_id, href => format!("/p/{}/{}{}", p.doc, p.passage_id, if q.trim().is_empty() { String::new() } else { format!("?q={}", encode(q.trim())) }), cells => cells }
-                })
-                .collect();
-            context! { panel => &first.panel, doc => &first.doc, first => &first.passage_id, columns => cols, rows => body }
+        let groups: Vec<Value> = panels
+            .iter()
+            .map(|(_, _, rows)| {
+                let cols = projects::columns(rows);
+                let first = rows[0];
+                let body: Vec<Value> = rows
+                    .iter()
+                    .map(|p| {
+                        let cells: Vec<Value> =
+                            cols.iter().map(|c| context! { value => p.get(c).unwrap_or(""), inherited => p.inherited.contains(c) }).collect();
+                        context! { id => &p.passage_id, href => format!("/p/{}/{}{}", p.doc, p.passage_id, if q.trim().is_empty() { String::new() } else { format!("?q={}", encode(q.trim())) }), cells => cells }
+                    })
+                    .collect();
+                context! { panel => &first.panel, doc => &first.doc, first => &first.passage_id, columns => cols, rows => body }
+            })
+            .collect();
+        state.render(
+            "projects.html",
+            context! {
+                q => &q,
+                total => found.len(),
+                all => state.records.projects.len(),
+                groups => groups,
+                csv_href => format!("/api/projects.csv?q={}", encode(&q)),
+                message => found.is_empty().then_some("No project matches. 没有符合条件的项目。"),
+            },
+        )
         })
-        .collect();
-    state.render(
-        "projects.html",
-        context! {
-            q => &q,
-            total => found.len(),
-            all => state.records.projects.len(),
-            groups => groups,
-            csv_href => format!("/api/projects.csv?q={}", encode(&q)),
-            message => found.is_empty().then_some("No project matches. 没有符合条件的项目。"),
-        },
-    )
+        .await.map_err(AppError::html)?
 }
 
 // ---- citations and quotes ----------------------------------------------------------------------
@@ -454,18 +478,26 @@ pub async fn cite_api(
     path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let Path((doc, id)) = path.map_err(AppError::from)?;
-    let view = crate::api::load_passage(&state, &doc, &id)?;
-    let c = cite::citations(&view.passage, state.records.title(&view.passage.doc), &base_url(&headers), cite::CiteDate::today());
-    Ok(Json(c).into_response())
+    state
+        .in_pool(move |state| {
+            let Path((doc, id)) = path.map_err(AppError::from)?;
+            let view = crate::api::load_passage(state, &doc, &id)?;
+            let c = cite::citations(&view.passage, state.records.title(&view.passage.doc), &base_url(&headers), cite::CiteDate::today());
+            Ok(Json(c).into_response())
+        })
+        .await?
 }
 
 pub async fn verify_api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let params = decode(raw.as_deref())?;
-    let quote = params.get("quote").cloned().unwrap_or_default();
-    let v = state.records.verifier.verify(&quote).map_err(|e| match e {
-        VerifyError::Empty => AppError::bad_request("empty_quote", e.to_string()),
-        VerifyError::TooLong { .. } => AppError::bad_request("quote_too_long", e.to_string()),
-    })?;
-    Ok(Json(v).into_response())
+    state
+        .in_pool(move |state| {
+            let params = decode(raw.as_deref())?;
+            let quote = params.get("quote").cloned().unwrap_or_default();
+            let v = state.records.verifier.verify(&quote).map_err(|e| match e {
+                VerifyError::Empty => AppError::bad_request("empty_quote", e.to_string()),
+                VerifyError::TooLong { .. } => AppError::bad_request("quote_too_long", e.to_string()),
+            })?;
+            Ok(Json(v).into_response())
+        })
+        .await?
 }
