@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
+use plansearch_web::admission::Cost;
 use plansearch_web::{AppState, Options, ServeOptions};
 use scraper::{Html, Selector};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -60,14 +61,14 @@ async fn call(state: &AppState, req: Request<Body>) -> Reply {
 
 #[tokio::test]
 async fn a_full_search_queue_is_a_503_with_retry_after_while_health_static_files_and_cached_answers_still_come() {
-    let state = state(1, 0);
+    let state = state(2, 4);
     let cached = format!("/api/search?q={}", enc("乡村振兴"));
     let cached_page = format!("/search?q={}", enc("乡村振兴"));
     assert_eq!(get_on(&state, &cached).await.status, StatusCode::OK);
     assert_eq!(get_on(&state, &cached_page).await.status, StatusCode::OK);
 
-    // The one worker is busy and there is no queue.
-    let held = state.pool.admit().await.unwrap();
+    // Every worker busy, every place in the queues taken.
+    let held = state.pool.fill();
     for uri in
         [format!("/api/search?q={}", enc("莲藕")), format!("/api/verify?quote={}", enc("莲藕基地达到10万亩")), "/api/passages/caidian/4.1.1".into()]
     {
@@ -83,7 +84,7 @@ async fn a_full_search_queue_is_a_503_with_retry_after_while_health_static_files
     for uri in ["/healthz", "/static/app.js", "/api/outline", &cached, &cached_page] {
         assert_eq!(get_on(&state, uri).await.status, StatusCode::OK, "{uri} waits behind searches");
     }
-    assert_eq!(state.pool.stats().rejected, 7);
+    assert_eq!(state.pool.stats().rejected(), 7);
 
     drop(held);
     let r = get_on(&state, &format!("/api/search?q={}", enc("莲藕"))).await;
@@ -94,12 +95,12 @@ async fn a_full_search_queue_is_a_503_with_retry_after_while_health_static_files
 #[tokio::test]
 async fn a_search_waits_in_the_queue_and_is_answered_when_a_worker_frees() {
     let state = state(1, 1);
-    let held = state.pool.admit().await.unwrap();
+    let held = state.pool.admit(Cost::Light).await.unwrap();
     let waiting = tokio::spawn({
         let state = state.clone();
         async move { get_on(&state, &format!("/api/search?q={}", enc("莲藕"))).await }
     });
-    while state.pool.stats().waiting == 0 {
+    while state.pool.stats().waiting() == 0 {
         tokio::task::yield_now().await;
     }
     // Worker busy, the one queue place taken: the next is refused at once.
@@ -109,6 +110,42 @@ async fn a_search_waits_in_the_queue_and_is_answered_when_a_worker_frees() {
     let r = waiting.await.unwrap();
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.json()["hits"].as_array().unwrap().iter().any(|h| h["text"].as_str().unwrap().contains("莲藕")));
+}
+
+#[tokio::test]
+async fn costly_searches_wait_in_their_own_lane_while_an_ordinary_one_is_answered() {
+    let state = state(2, 4);
+    // A costly search holds the one worker costly searches may use.
+    let costly = state.pool.admit(Cost::Heavy).await.unwrap();
+    let waiting = tokio::spawn({
+        let state = state.clone();
+        async move { get_on(&state, &format!("/api/search?q={}&limit=100", enc("发展"))).await }
+    });
+    while state.pool.stats().heavy.waiting == 0 {
+        tokio::task::yield_now().await;
+    }
+    for uri in [format!("/api/search?q={}", enc("莲藕")), format!("/search?q={}", enc("莲藕")), "/p/caidian/4.1.1".into()] {
+        assert_eq!(get_on(&state, &uri).await.status, StatusCode::OK, "{uri} waits behind costly searches");
+    }
+    // A long query is costly too; a quote of 2,000 characters (18 KB in the address) is checked.
+    let long = format!("/api/search?q={}", enc(&"发展 ".repeat(20)));
+    let quote = format!("/api/verify?quote={}", enc(&"蔡".repeat(2000)));
+    let queued: Vec<_> = [long, quote]
+        .into_iter()
+        .map(|uri| {
+            let state = state.clone();
+            tokio::spawn(async move { get_on(&state, &uri).await })
+        })
+        .collect();
+    while state.pool.stats().heavy.waiting < 3 {
+        tokio::task::yield_now().await;
+    }
+    drop(costly);
+    let r = waiting.await.unwrap();
+    assert_eq!(r.json()["hits"].as_array().unwrap().len(), 100);
+    for q in queued {
+        assert_eq!(q.await.unwrap().status, StatusCode::OK);
+    }
 }
 
 // ---- the cache ----------------------------------------------------------------------------
@@ -192,6 +229,8 @@ async fn health_says_nothing_about_the_cache_and_the_operator_route_has_the_coun
     let m: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!((m["pool"]["workers"].as_u64(), m["pool"]["queue"].as_u64()), (Some(3), Some(7)), "{m}");
     assert_eq!(m["pool"]["completed"], 1, "{m}");
+    assert_eq!(m["pool"]["heavy_workers"], 2, "{m}");
+    assert_eq!(m["pool"]["light"]["rejected"], 0, "{m}");
     assert_eq!(m["cache"]["entries"], 1, "{m}");
     assert_eq!(m["cache"]["misses"], 1, "{m}");
     assert!(m["connections"]["open"].is_u64(), "{m}");
@@ -214,7 +253,7 @@ async fn another_method_is_a_405_that_says_so_with_allow_and_the_headers() {
 }
 
 #[tokio::test]
-async fn an_address_over_16_kib_is_a_414_with_the_headers_and_a_query_of_500_characters_is_not() {
+async fn an_address_over_32_kib_is_a_414_with_the_headers_and_a_query_of_500_characters_is_not() {
     let long = "a".repeat(plansearch_web::MAX_URI_BYTES);
     let r = get(&format!("/api/search?q={long}")).await;
     assert_json_error(&r, StatusCode::URI_TOO_LONG, "uri_too_long", "/api/search");

@@ -9,6 +9,7 @@ use plansearch_corpus::Passage;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::admission::Cost;
 use crate::cache::{self, Answer};
 use crate::params::{decode, SearchParams};
 use crate::{AppError, AppState};
@@ -43,7 +44,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         return Ok(answer.into_response());
     }
     state
-        .in_pool(move |state| {
+        .in_pool(sp.cost(), move |state| {
             let req = plansearch_search::Request { q: sp.q, limit: sp.limit, offset: sp.offset, filters: sp.filters, lang: sp.lang };
             let mut res = state.engine.search(&req)?;
             state.records.add_badges(&mut res);
@@ -108,13 +109,13 @@ pub fn load_passage(state: &AppState, doc: &str, id: &str) -> Result<PassageView
 
 pub async fn passage(State(state): State<AppState>, path: Result<Path<(String, String)>, PathRejection>) -> Result<Response, AppError> {
     let Path((doc, id)) = path.map_err(AppError::from)?;
-    state.in_pool(move |state| Ok(Json(load_passage(state, &doc, &id)?).into_response())).await?
+    state.in_pool(Cost::Light, move |state| Ok(Json(load_passage(state, &doc, &id)?).into_response())).await?
 }
 
 pub async fn passage_default_doc(State(state): State<AppState>, path: Result<Path<String>, PathRejection>) -> Result<Response, AppError> {
     let Path(id) = path.map_err(AppError::from)?;
     let doc = state.outline.default_doc().to_string();
-    state.in_pool(move |state| Ok(Json(load_passage(state, &doc, &id)?).into_response())).await?
+    state.in_pool(Cost::Light, move |state| Ok(Json(load_passage(state, &doc, &id)?).into_response())).await?
 }
 
 pub async fn outline(State(state): State<AppState>) -> Response {

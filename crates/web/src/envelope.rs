@@ -17,9 +17,9 @@ use axum::response::{IntoResponse, Response};
 
 use crate::AppError;
 
-/// The longest request target (path and query) answered: a query of 500 Chinese characters
-/// is ~4.5 KB percent-encoded.
-pub const MAX_URI_BYTES: usize = 16 * 1024;
+/// The longest request target (path and query) answered: the longest quote checked, 2,000
+/// Chinese characters, is 18 KB percent-encoded (a search query of 500, 4.5 KB).
+pub const MAX_URI_BYTES: usize = 32 * 1024;
 
 /// The most header bytes (names and values) a request may carry.
 pub const MAX_HEADER_BYTES: usize = 16 * 1024;

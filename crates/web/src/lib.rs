@@ -107,11 +107,15 @@ impl AppState {
         })
     }
 
-    /// Run `work` in the search pool, off the async workers; a full queue is a 503 (JSON:
-    /// pages map it with [`AppError::html`]).
-    pub(crate) async fn in_pool<T: Send + 'static>(&self, work: impl FnOnce(&AppState) -> T + Send + 'static) -> Result<T, AppError> {
+    /// Run `work` in the search pool's lane for `cost`, off the async workers; a full queue
+    /// is a 503 (JSON: pages map it with [`AppError::html`]).
+    pub(crate) async fn in_pool<T: Send + 'static>(
+        &self,
+        cost: admission::Cost,
+        work: impl FnOnce(&AppState) -> T + Send + 'static,
+    ) -> Result<T, AppError> {
         let state = self.clone();
-        self.pool.run(move || work(&state)).await
+        self.pool.run(cost, move || work(&state)).await
     }
 
     pub(crate) fn render(&self, name: &str, ctx: minijinja::Value) -> Result<Response, AppError> {

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use minijinja::{context, Value};
 use plansearch_search::{highlight, Request, Response as SearchResponse};
 
+use crate::admission::Cost;
 use crate::api::load_passage;
 use crate::cache::{self, Answer};
 use crate::params::{decode, SearchParams};
@@ -32,7 +33,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         return Ok(answer.into_response());
     }
     state
-        .in_pool(move |state| {
+        .in_pool(sp.cost(), move |state| {
             let html = search_page(state, &sp, view)?;
             let answer = Answer { content_type: "text/html; charset=utf-8", body: html.into() };
             state.cache.put(key, answer.clone());
@@ -166,7 +167,7 @@ pub async fn passage(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let Path((doc, id)) = path.map_err(|e| AppError::from(e).html())?;
-    state.in_pool(move |state| render_passage(state, &doc, &id, raw.as_deref(), &headers)).await.map_err(AppError::html)?
+    state.in_pool(Cost::Light, move |state| render_passage(state, &doc, &id, raw.as_deref(), &headers)).await.map_err(AppError::html)?
 }
 
 pub async fn passage_default_doc(
@@ -177,7 +178,7 @@ pub async fn passage_default_doc(
 ) -> Result<Response, AppError> {
     let Path(id) = path.map_err(|e| AppError::from(e).html())?;
     let doc = state.outline.default_doc().to_string();
-    state.in_pool(move |state| render_passage(state, &doc, &id, raw.as_deref(), &headers)).await.map_err(AppError::html)?
+    state.in_pool(Cost::Light, move |state| render_passage(state, &doc, &id, raw.as_deref(), &headers)).await.map_err(AppError::html)?
 }
 
 fn render_passage(state: &AppState, doc: &str, id: &str, raw: Option<&str>, headers: &axum::http::HeaderMap) -> Result<Response, AppError> {
@@ -216,7 +217,7 @@ fn render_passage(state: &AppState, doc: &str, id: &str, raw: Option<&str>, head
 }
 
 pub async fn outline(State(state): State<AppState>) -> Result<Response, AppError> {
-    state.in_pool(|state| state.render("outline.html", context! { outline => &*state.outline })).await.map_err(AppError::html)?
+    state.in_pool(Cost::Light, |state| state.render("outline.html", context! { outline => &*state.outline })).await.map_err(AppError::html)?
 }
 
 /// Percent-encode a query-string value.

@@ -19,6 +19,7 @@ use plansearch_records::{cite, csv, projects, targets, Kind, Project, Target, Ta
 use plansearch_search::Engine;
 use serde_json::json;
 
+use crate::admission::Cost;
 use crate::pages::encode;
 use crate::params::decode;
 use crate::{AppError, AppState};
@@ -199,7 +200,7 @@ const NO_MATCH: &str = "No targets match these filters. 没有符合条件的目
 
 pub async fn targets_api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     state
-        .in_pool(move |state| {
+        .in_pool(Cost::Light, move |state| {
         let params = decode(raw.as_deref())?;
         let tq = target_query(state, &params)?;
         let rows = select(state, &tq);
@@ -219,7 +220,7 @@ pub async fn targets_api(State(state): State<AppState>, RawQuery(raw): RawQuery)
 
 pub async fn targets_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     state
-        .in_pool(move |state| {
+        .in_pool(Cost::Light, move |state| {
             let params = decode(raw.as_deref())?;
             let tq = target_query(state, &params)?;
             let rows = select(state, &tq);
@@ -307,7 +308,7 @@ fn chapter_chart(state: &AppState) -> Value {
 
 pub async fn targets_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     state
-        .in_pool(move |state| {
+        .in_pool(Cost::Light, move |state| {
         let params = decode(raw.as_deref()).map_err(AppError::html)?;
         let tq = target_query(state, &params).map_err(AppError::html)?;
         let rows = select(state, &tq);
@@ -389,7 +390,7 @@ fn project_query(params: &HashMap<String, String>) -> Result<String, AppError> {
 
 pub async fn projects_api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     state
-        .in_pool(move |state| {
+        .in_pool(Cost::Light, move |state| {
             let params = decode(raw.as_deref())?;
             let q = project_query(&params)?;
             let found = projects::filter_projects(&state.records.projects, &q);
@@ -404,7 +405,7 @@ pub async fn projects_api(State(state): State<AppState>, RawQuery(raw): RawQuery
 
 pub async fn projects_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     state
-        .in_pool(move |state| {
+        .in_pool(Cost::Light, move |state| {
             let params = decode(raw.as_deref())?;
             let q = project_query(&params)?;
             let found = projects::filter_projects(&state.records.projects, &q);
@@ -417,7 +418,7 @@ pub async fn projects_csv(State(state): State<AppState>, RawQuery(raw): RawQuery
 
 pub async fn projects_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     state
-        .in_pool(move |state| {
+        .in_pool(Cost::Light, move |state| {
         let params = decode(raw.as_deref()).map_err(AppError::html)?;
         let q = project_query(&params).map_err(AppError::html)?;
         let found = projects::filter_projects(&state.records.projects, &q);
@@ -479,7 +480,7 @@ pub async fn cite_api(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     state
-        .in_pool(move |state| {
+        .in_pool(Cost::Light, move |state| {
             let Path((doc, id)) = path.map_err(AppError::from)?;
             let view = crate::api::load_passage(state, &doc, &id)?;
             let c = cite::citations(&view.passage, state.records.title(&view.passage.doc), &base_url(&headers), cite::CiteDate::today());
@@ -489,10 +490,11 @@ pub async fn cite_api(
 }
 
 pub async fn verify_api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
+    let params = decode(raw.as_deref())?;
+    let quote = params.get("quote").cloned().unwrap_or_default();
+    let cost = if quote.chars().count() > crate::params::LIGHT_MAX_QUOTE_CHARS { Cost::Heavy } else { Cost::Light };
     state
-        .in_pool(move |state| {
-            let params = decode(raw.as_deref())?;
-            let quote = params.get("quote").cloned().unwrap_or_default();
+        .in_pool(cost, move |state| {
             let v = state.records.verifier.verify(&quote).map_err(|e| match e {
                 VerifyError::Empty => AppError::bad_request("empty_quote", e.to_string()),
                 VerifyError::TooLong { .. } => AppError::bad_request("quote_too_long", e.to_string()),
