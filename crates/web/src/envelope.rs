@@ -108,3 +108,43 @@ fn explain(status: StatusCode) -> AppError {
         _ => AppError::new(status, "error", status.canonical_reason().unwrap_or("error").to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use axum::body::Body;
+    use axum::routing::get;
+    use axum::Router;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    use tower_http::timeout::TimeoutLayer;
+
+    use super::*;
+
+    /// A request that never finishes, under the same layers as the app but a 1 ms timeout.
+    async fn timed_out(path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        let app = Router::new()
+            .route("/api/slow", get(std::future::pending::<()>))
+            .route("/slow", get(std::future::pending::<()>))
+            .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_millis(1)))
+            .layer(axum::middleware::from_fn(envelope));
+        let res = app.oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+        let (parts, body) = res.into_parts();
+        (parts.status, parts.headers, String::from_utf8(body.collect().await.unwrap().to_bytes().to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_timed_out_request_is_a_408_that_says_so_with_the_headers() {
+        let (status, headers, body) = timed_out("/api/slow").await;
+        assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
+        assert!(body.contains(r#""code":"timeout""#), "{body}");
+        for (name, value) in security_headers() {
+            assert_eq!(headers.get(&name), Some(&value), "{name}");
+        }
+        let (status, headers, body) = timed_out("/slow").await;
+        assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
+        assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+        assert!(body.contains("<h1>408</h1>"), "{body}");
+    }
+}
