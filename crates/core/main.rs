@@ -124,7 +124,8 @@ struct ServeArgs {
     /// Requests worked on at once: searches, quote checks, pages (default: one per core).
     #[arg(long)]
     search_workers: Option<usize>,
-    /// Requests that may wait for a worker; beyond, the answer is 503 with Retry-After.
+    /// Requests that may wait for a worker in each lane (ordinary, costly); beyond, the answer
+    /// is 503 with Retry-After.
     #[arg(long, default_value_t = plansearch_web::DEFAULT_QUEUE)]
     search_queue: usize,
     /// Seconds a client has to send a request's head; also how long an idle keep-alive

@@ -67,7 +67,7 @@ pub struct AppState {
     templates: Arc<minijinja::Environment<'static>>,
 }
 
-/// How many requests wait for a search worker by default, beyond those running.
+/// How many requests wait for a search worker by default in each lane, beyond those running.
 pub const DEFAULT_QUEUE: usize = 64;
 
 /// What the state is sized by.
@@ -77,7 +77,7 @@ pub struct Options {
     pub cache_bytes: usize,
     /// Search workers: requests worked on at once.
     pub workers: usize,
-    /// Requests that may wait for a worker; more are answered 503.
+    /// Requests that may wait for a worker in each lane; more are answered 503.
     pub queue: usize,
 }
 
