@@ -10,7 +10,7 @@
 # search/healthz throughput ratio and the server's resident memory (VmRSS) at start,
 # during and after. Exits non-zero on any socket error, non-2xx answer or failed check.
 #
-# Settings (environment): LOAD_DURATION (s, default 30), LOAD_CONNECTIONS (64), LOAD_CACHE (the server's --cache, 1024; 0 measures every search uncached),
+# Settings (environment): LOAD_DURATION (s, default 30), LOAD_CONNECTIONS (64), LOAD_CACHE (the server's --cache-bytes, 67108864; 0 measures every search uncached),
 # LOAD_THREADS (wrk threads, default nproc), LOAD_TIMEOUT (wrk's per-request timeout, 5s),
 # LOAD_LIMIT (hits per search, 10), LOAD_SLOW_MS (single-query check threshold, 200).
 # Output also goes to target/load/ (wrk outputs, RSS samples, summary.md, server.log).
@@ -41,7 +41,7 @@ mkdir -p "$OUT"
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
-"$BIN" serve --addr "127.0.0.1:$PORT" --cache "${LOAD_CACHE:-1024}" >"$OUT/server.log" 2>&1 </dev/null &
+"$BIN" serve --addr "127.0.0.1:$PORT" --cache-bytes "${LOAD_CACHE:-67108864}" >"$OUT/server.log" 2>&1 </dev/null &
 SERVER=$!
 SAMPLER=
 cleanup() {

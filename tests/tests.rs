@@ -13,6 +13,10 @@ mod search;
 // The web pages and JSON API through the real app: what a user sees, every route and error.
 mod web;
 
+// The server under load: the search pool's 503, the byte-bounded cache, size limits,
+// compression, complete error responses, slow and idle clients on a real socket.
+mod load;
+
 // The English translation: complete, current, same figures, glossary terms used.
 mod translation;
 

@@ -65,6 +65,11 @@ pub fn web_state() -> plansearch_web::AppState {
     STATE.get_or_init(|| plansearch_web::AppState::new(engine().clone()).unwrap()).clone()
 }
 
+/// A web state of its own (its own cache and search pool) over the shared engine.
+pub fn web_state_with(options: plansearch_web::Options) -> plansearch_web::AppState {
+    plansearch_web::AppState::with_options(engine().clone(), options).unwrap()
+}
+
 /// One answer of the web app: status, headers and body as text.
 pub struct Reply {
     pub status: axum::http::StatusCode,
@@ -84,19 +89,35 @@ impl Reply {
 
 /// Send one request to the app, without a socket. `uri` is sent as written.
 pub async fn request(method: &str, uri: &str) -> Reply {
-    use http_body_util::BodyExt;
-    use tower::ServiceExt;
     let req = axum::http::Request::builder()
         .method(method)
         .uri(uri)
         .body(axum::body::Body::empty())
         .unwrap_or_else(|e| panic!("cannot build a request for {uri}: {e}"));
-    let res = plansearch_web::app(web_state()).oneshot(req).await.unwrap();
+    let (status, headers, bytes) = send(web_state(), req).await;
+    let body = String::from_utf8(bytes).unwrap();
+    Reply { status, headers, body }
+}
+
+/// Send a request to the app over `state`, without a socket: status, headers, body bytes.
+pub async fn send(
+    state: plansearch_web::AppState,
+    req: axum::http::Request<axum::body::Body>,
+) -> (axum::http::StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let res = plansearch_web::app(state).oneshot(req).await.unwrap();
     let status = res.status();
     let headers = res.headers().clone();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    let body = String::from_utf8(bytes.to_vec()).unwrap();
-    Reply { status, headers, body }
+    (status, headers, bytes.to_vec())
+}
+
+/// `GET uri` on the app over `state`, as text.
+pub async fn get_on(state: &plansearch_web::AppState, uri: &str) -> Reply {
+    let req = axum::http::Request::get(uri).body(axum::body::Body::empty()).unwrap();
+    let (status, headers, bytes) = send(state.clone(), req).await;
+    Reply { status, headers, body: String::from_utf8(bytes).unwrap() }
 }
 
 /// `GET uri` on the app.

@@ -807,7 +807,8 @@ async fn an_empty_query_is_a_valid_empty_answer_with_a_message() {
 
 #[tokio::test]
 async fn bad_parameters_are_a_clear_400_never_a_5xx() {
-    let long = "a".repeat(60_000);
+    // Longer than the engine reads, shorter than the address limit (beyond it: 414, tests/load.rs).
+    let long = "a".repeat(5_000);
     let cases: &[(&str, &str)] = &[
         (&format!("/api/search?q={long}"), "query_too_long"),
         (&format!("/api/search?q={}", "汽".repeat(501)), "query_too_long"),
@@ -949,41 +950,6 @@ async fn a_path_that_is_not_utf8_gets_the_sites_error_format() {
         assert!(r.status.is_client_error(), "{uri}");
         assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/html"), "{uri}: {}", r.body);
     }
-}
-
-/// A 100 KB query cannot even be written as an `http::Uri` (it caps URIs at 64 KiB), so it
-/// is sent over a real socket: the server refuses it before the app, with a 4xx.
-#[tokio::test]
-async fn a_100_kb_query_over_the_wire_is_refused_with_a_4xx() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = tokio::spawn(async move { axum::serve(listener, plansearch_web::app(web_state())).await.unwrap() });
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let q = "a".repeat(100 * 1024);
-    let req = format!("GET /api/search?q={q} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    stream.write_all(req.as_bytes()).await.unwrap();
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).await.unwrap();
-    let answer = String::from_utf8_lossy(&answer);
-    let status: u16 = answer.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no status line: {answer}"));
-    assert!((400..500).contains(&status), "{status}: {answer}");
-    server.abort();
-}
-
-#[tokio::test]
-async fn a_repeated_search_is_answered_from_the_cache_with_the_same_body() {
-    let uri = format!("/api/search?q={}&limit=3", enc("养老服务 机构"));
-    let first = get(&uri).await;
-    let second = get(&uri).await;
-    assert_eq!(first.status, StatusCode::OK);
-    assert_eq!(second.headers.get("x-cache").and_then(|v| v.to_str().ok()), Some("hit"));
-    assert_eq!(first.body, second.body);
-    assert_eq!(second.headers.get("content-type").and_then(|v| v.to_str().ok()), Some("application/json"));
-    // Errors are never cached: a bad request stays a bad request.
-    let bad = get("/api/search?limit=abc").await;
-    assert_eq!(get("/api/search?limit=abc").await.status, bad.status);
-    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]

@@ -35,14 +35,7 @@ enum Command {
     /// Ingest the sources, then build the search index aside and swap it in.
     Build,
     /// Serve the search pages and the JSON API (builds the index first if needed).
-    Serve {
-        /// The address to listen on; loopback unless you say otherwise.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: std::net::SocketAddr,
-        /// How many /api/search responses to keep for repeated queries (0: none).
-        #[arg(long, default_value_t = plansearch_web::DEFAULT_CACHE)]
-        cache: usize,
-    },
+    Serve(ServeArgs),
     /// Search the plan and print ranked passages (`--json`: the API's response object).
     Search {
         /// The query: words (all required), "exact phrases", A OR B, -excluded, chapter:4,
@@ -121,12 +114,40 @@ fn main() -> ExitCode {
     }
 }
 
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// The address to listen on; loopback unless you say otherwise.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
+    /// Bytes of finished search answers (API and pages) kept for repeated queries (0: none).
+    #[arg(long, default_value_t = plansearch_web::DEFAULT_CACHE_BYTES)]
+    cache_bytes: usize,
+    /// Requests worked on at once: searches, quote checks, pages (default: one per core).
+    #[arg(long)]
+    search_workers: Option<usize>,
+    /// Requests that may wait for a worker in each lane (ordinary, costly); beyond, the answer
+    /// is 503 with Retry-After.
+    #[arg(long, default_value_t = plansearch_web::DEFAULT_QUEUE)]
+    search_queue: usize,
+    /// Seconds a client has to send a request's head; also how long an idle keep-alive
+    /// connection is kept.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=60))]
+    header_timeout: u64,
+    /// Connections open at once; more wait to be accepted.
+    #[arg(long, default_value_t = plansearch_web::ServeOptions::default().max_connections)]
+    max_connections: usize,
+    /// Also serve the operator's counters (`GET /metrics`: search pool, cache, connections)
+    /// on this address. Off unless given; keep it on loopback.
+    #[arg(long)]
+    metrics_addr: Option<std::net::SocketAddr>,
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Ingest => ingest(&cli.corpus),
         Command::Passages { json } => passages(&cli.corpus, json),
         Command::Build => build(&cli.corpus, &cli.index),
-        Command::Serve { addr, cache } => serve(&cli.corpus, &cli.index, addr, cache),
+        Command::Serve(args) => serve(&cli.corpus, &cli.index, args),
         Command::Search { query, json, limit, offset, lang } => search(&cli.corpus, &cli.index, &query.join(" "), json, limit, offset, &lang),
         Command::Targets { query, json, csv, chapter, year, binding, kind } => {
             let output = records_cli::Output::from_flags(json, csv);
@@ -138,20 +159,59 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn serve(corpus: &std::path::Path, index: &std::path::Path, addr: std::net::SocketAddr, cache: usize) -> anyhow::Result<ExitCode> {
+fn serve(corpus: &std::path::Path, index: &std::path::Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "plansearch=info,tower_http=info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "plansearch=info,plansearch_web=info,tower_http=info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let engine = open_engine(corpus, index)?;
-    let state = plansearch_web::AppState::with_cache(engine, cache).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    let defaults = plansearch_web::Options::default();
+    let options = plansearch_web::Options {
+        cache_bytes: args.cache_bytes,
+        workers: args.search_workers.unwrap_or(defaults.workers).max(1),
+        queue: args.search_queue,
+    };
+    let serving = plansearch_web::ServeOptions {
+        header_timeout: std::time::Duration::from_secs(args.header_timeout),
+        max_connections: args.max_connections.max(1),
+        ..Default::default()
+    };
+    tracing::info!(
+        search_workers = options.workers,
+        search_queue = options.queue,
+        cache_bytes = options.cache_bytes,
+        header_timeout_s = args.header_timeout,
+        max_connections = serving.max_connections,
+        "limits"
+    );
+    let state = plansearch_web::AppState::with_options(engine, options).map_err(|e| anyhow::anyhow!("{}", e.message))?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
+        let addr = args.addr;
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;
+        // One signal stops both listeners.
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = stop.send(true);
+        });
+        let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|s| *s).await;
+        };
+        if let Some(maddr) = args.metrics_addr {
+            let mlistener = tokio::net::TcpListener::bind(maddr).await.with_context(|| format!("cannot listen on {maddr}"))?;
+            tracing::info!("operator counters on http://{}/metrics", mlistener.local_addr()?);
+            let (app, conns, opts, until) =
+                (plansearch_web::operator_app(state.clone()), Default::default(), serving.clone(), until_stopped(stopped.clone()));
+            tokio::spawn(async move { plansearch_web::serve(mlistener, app, opts, conns, until).await });
+        }
         tracing::info!("serving on http://{local}/");
         println!("plansearch: serving on http://{local}/ (Ctrl-C to stop)");
-        axum::serve(listener, plansearch_web::app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+        let connections = state.connections.clone();
+        plansearch_web::serve(listener, plansearch_web::app(state), serving, connections, until_stopped(stopped)).await?;
         tracing::info!("stopped");
         anyhow::Ok(())
     })?;

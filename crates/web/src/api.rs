@@ -9,40 +9,51 @@ use plansearch_corpus::Passage;
 use serde::Serialize;
 use serde_json::json;
 
+use crate::admission::Cost;
+use crate::cache::{self, Answer};
 use crate::params::{decode, SearchParams};
 use crate::{AppError, AppState};
 
+/// For load balancers: never waits behind searches, says nothing about the cache.
 pub async fn healthz(State(state): State<AppState>) -> Response {
     let meta = &state.engine.index.meta;
-    let (entries, hits, misses) = state.search_cache.stats();
     Json(json!({
         "status": "ok",
         "passages": meta.passages,
         "documents": meta.documents.len(),
         "built_at_unix": meta.built_at_unix,
-        "search_cache": {"entries": entries, "hits": hits, "misses": misses},
+    }))
+    .into_response()
+}
+
+/// The operator's counters (served on `--metrics-addr` only).
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    Json(json!({
+        "pool": state.pool.stats(),
+        "cache": state.cache.stats(),
+        "connections": state.connections.stats(),
     }))
     .into_response()
 }
 
 pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let key = raw.clone().unwrap_or_default();
-    if let Some(bytes) = state.search_cache.get(&key) {
-        return Ok(json_bytes(bytes, "hit"));
-    }
     let params = decode(raw.as_deref())?;
     let sp = SearchParams::from(&params, &state, 10)?;
-    let req = plansearch_search::Request { q: sp.q, limit: sp.limit, offset: sp.offset, filters: sp.filters, lang: sp.lang };
-    let mut res = state.engine.search(&req)?;
-    state.records.annotate(&mut res);
-    let bytes = serde_json::to_vec(&res).map_err(|e| AppError::internal(e.to_string()))?;
-    let bytes = axum::body::Bytes::from(bytes);
-    state.search_cache.put(key, bytes.clone());
-    Ok(json_bytes(bytes, "miss"))
-}
-
-fn json_bytes(bytes: axum::body::Bytes, cache: &'static str) -> Response {
-    ([(axum::http::header::CONTENT_TYPE, "application/json"), (axum::http::HeaderName::from_static("x-cache"), cache)], bytes).into_response()
+    let key = cache::key("api", &sp);
+    if let Some(answer) = state.cache.get(&key) {
+        return Ok(answer.into_response());
+    }
+    state
+        .in_pool(sp.cost(), move |state| {
+            let req = plansearch_search::Request { q: sp.q, limit: sp.limit, offset: sp.offset, filters: sp.filters, lang: sp.lang };
+            let mut res = state.engine.search(&req)?;
+            state.records.annotate(&mut res);
+            let body = serde_json::to_vec(&res).map_err(|e| AppError::internal(e.to_string()))?;
+            let answer = Answer { content_type: "application/json", body: body.into() };
+            state.cache.put(key, answer.clone());
+            Ok(answer.into_response())
+        })
+        .await?
 }
 
 /// A passage with its neighbours, for the API and the passage page.
@@ -98,13 +109,13 @@ pub fn load_passage(state: &AppState, doc: &str, id: &str) -> Result<PassageView
 
 pub async fn passage(State(state): State<AppState>, path: Result<Path<(String, String)>, PathRejection>) -> Result<Response, AppError> {
     let Path((doc, id)) = path.map_err(AppError::from)?;
-    Ok(Json(load_passage(&state, &doc, &id)?).into_response())
+    state.in_pool(Cost::Light, move |state| Ok(Json(load_passage(state, &doc, &id)?).into_response())).await?
 }
 
 pub async fn passage_default_doc(State(state): State<AppState>, path: Result<Path<String>, PathRejection>) -> Result<Response, AppError> {
     let Path(id) = path.map_err(AppError::from)?;
     let doc = state.outline.default_doc().to_string();
-    Ok(Json(load_passage(&state, &doc, &id)?).into_response())
+    state.in_pool(Cost::Light, move |state| Ok(Json(load_passage(state, &doc, &id)?).into_response())).await?
 }
 
 pub async fn outline(State(state): State<AppState>) -> Response {

@@ -1,6 +1,6 @@
 //! One error type for the web layer. User errors (bad input, unknown ids) become 4xx with a
 //! clear message and are not logged as failures; internal errors are logged and answered
-//! with a 500 that reveals no internals.
+//! with a 500 that reveals no internals. A busy server answers 503 with `Retry-After`.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -16,13 +16,25 @@ pub struct AppError {
     pub html: bool,
 }
 
+/// How long a client refused with 503 should wait before trying again, in seconds.
+pub const RETRY_AFTER_SECONDS: u32 = 1;
+
 impl AppError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> AppError {
+        AppError { status, code, message: message.into(), html: false }
+    }
+
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> AppError {
         AppError { status: StatusCode::BAD_REQUEST, code, message: message.into(), html: false }
     }
 
     pub fn not_found(code: &'static str, message: impl Into<String>) -> AppError {
         AppError { status: StatusCode::NOT_FOUND, code, message: message.into(), html: false }
+    }
+
+    /// Every search worker is busy and the queue is full.
+    pub fn busy() -> AppError {
+        AppError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "The server is busy; try again in a moment. 服务器繁忙，请稍后再试。")
     }
 
     pub fn internal(detail: impl Into<String>) -> AppError {
@@ -41,6 +53,15 @@ impl AppError {
         self.html = true;
         self
     }
+
+    /// As JSON for the API (`/api/…`, `/healthz`), as a page for everything else.
+    pub fn for_path(self, path: &str) -> AppError {
+        if path.starts_with("/api/") || path == "/healthz" {
+            self
+        } else {
+            self.html()
+        }
+    }
 }
 
 impl From<plansearch_search::SearchError> for AppError {
@@ -57,6 +78,16 @@ impl From<axum::extract::rejection::PathRejection> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let mut res = self.body();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, RETRY_AFTER_SECONDS.into());
+        }
+        res
+    }
+}
+
+impl AppError {
+    fn body(&self) -> Response {
         if self.html {
             let body = format!(
                 include_str!("../../../web/templates/error_static.html"),

@@ -11,31 +11,43 @@
 //! JSON body `{"error": {"code", "message"}}` (an HTML page for page routes). Every user
 //! string is escaped by the template engine; highlights arrive as HTML built from offsets
 //! on the stored text, escaped, with `<mark>` as the only markup.
+//!
+//! Under load it protects itself: searches and page rendering run in a bounded pool with a
+//! bounded queue ([`admission`]; full: 503 with `Retry-After`), finished search answers are
+//! kept in a cache bounded in bytes ([`cache`]), every response passes one envelope of
+//! security headers and size limits ([`envelope`]), and [`serve`] cuts off clients that do
+//! not send their request in time.
 
+pub mod admission;
 mod api;
-mod cache;
+pub mod cache;
 mod crawl;
+mod envelope;
 mod error;
 mod pages;
 mod params;
 mod records;
+pub mod server;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use plansearch_corpus::Passage;
 use plansearch_search::Engine;
 use serde::Serialize;
-use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+pub use cache::DEFAULT_CACHE_BYTES;
+pub use envelope::{security_headers, MAX_URI_BYTES};
 pub use error::AppError;
+pub use server::{serve, ServeOptions};
 
 /// How long one request may take before it is answered with 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -47,38 +59,75 @@ pub struct AppState {
     pub outline: Arc<Outline>,
     /// Targets, projects and the quote checker, built from the passages at start.
     pub records: Arc<records::Records>,
-    /// Serialized `/api/search` responses by query string.
-    pub search_cache: Arc<cache::ResponseCache>,
+    /// Finished search answers (API and page), by parsed request.
+    pub cache: Arc<cache::ResponseCache>,
+    /// Where searches and rendering run.
+    pub pool: Arc<admission::Pool>,
+    /// Counted by [`serve`], shown on the operator's `/metrics`.
+    pub connections: Arc<server::Connections>,
     templates: Arc<minijinja::Environment<'static>>,
 }
 
-/// How many `/api/search` responses are kept by default.
-pub const DEFAULT_CACHE: usize = 1024;
+/// How many requests wait for a search worker by default in each lane, beyond those running.
+pub const DEFAULT_QUEUE: usize = 64;
+
+/// What the state is sized by.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The response cache's budget in bytes (0: no cache).
+    pub cache_bytes: usize,
+    /// Search workers: requests worked on at once.
+    pub workers: usize,
+    /// Requests that may wait for a worker in each lane; more are answered 503.
+    pub queue: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { cache_bytes: DEFAULT_CACHE_BYTES, workers: admission::Pool::default_workers(), queue: DEFAULT_QUEUE }
+    }
+}
 
 impl AppState {
     /// Build the state: load templates and compute the outline from the index.
     pub fn new(engine: Engine) -> Result<AppState, AppError> {
-        AppState::with_cache(engine, DEFAULT_CACHE)
+        AppState::with_options(engine, Options::default())
     }
 
-    /// The state with a response cache of `capacity` entries (0: no cache).
-    pub fn with_cache(engine: Engine, capacity: usize) -> Result<AppState, AppError> {
+    pub fn with_options(engine: Engine, options: Options) -> Result<AppState, AppError> {
         let outline = Outline::build(&engine)?;
         let records = records::Records::build(&engine)?;
         Ok(AppState {
             engine: Arc::new(engine),
             outline: Arc::new(outline),
             records: Arc::new(records),
-            search_cache: Arc::new(cache::ResponseCache::new(capacity)),
+            cache: Arc::new(cache::ResponseCache::new(options.cache_bytes)),
+            pool: Arc::new(admission::Pool::new(options.workers, options.queue)),
+            connections: Arc::default(),
             templates: Arc::new(templates()),
         })
     }
 
+    /// Run `work` in the search pool's lane for `cost`, off the async workers; a full queue
+    /// is a 503 (JSON: pages map it with [`AppError::html`]).
+    pub(crate) async fn in_pool<T: Send + 'static>(
+        &self,
+        cost: admission::Cost,
+        work: impl FnOnce(&AppState) -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let state = self.clone();
+        self.pool.run(cost, move || work(&state)).await
+    }
+
     pub(crate) fn render(&self, name: &str, ctx: minijinja::Value) -> Result<Response, AppError> {
+        let html = self.render_html(name, ctx)?;
+        Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+    }
+
+    pub(crate) fn render_html(&self, name: &str, ctx: minijinja::Value) -> Result<String, AppError> {
         // A page that fails is answered with the site's error page, not JSON.
         let tmpl = self.templates.get_template(name).map_err(|e| AppError::internal(format!("template {name}: {e}")).html())?;
-        let html = tmpl.render(ctx).map_err(|e| AppError::internal(format!("template {name}: {e:#}")).html())?;
-        Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+        tmpl.render(ctx).map_err(|e| AppError::internal(format!("template {name}: {e:#}")).html())
     }
 }
 
@@ -108,7 +157,6 @@ const STATIC: &[(&str, &str, &[u8])] = &[
 
 /// The application.
 pub fn app(state: AppState) -> Router {
-    let csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     Router::new()
         .route("/", get(pages::search))
         .route("/search", get(pages::search))
@@ -136,12 +184,17 @@ pub fn app(state: AppState) -> Router {
         .route("/robots.txt", get(crawl::robots))
         .fallback(not_found)
         .with_state(state)
-        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(axum::middleware::from_fn(envelope::envelope))
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+}
+
+/// The operator's routes, served only on `serve --metrics-addr`: counters of the search
+/// pool, the cache and the connections. Not on the public app, because cache counters tell
+/// whether a query was searched recently.
+pub fn operator_app(state: AppState) -> Router {
+    Router::new().route("/metrics", get(api::metrics)).fallback(not_found).with_state(state).layer(axum::middleware::from_fn(envelope::envelope))
 }
 
 async fn static_file(path: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>) -> Response {
@@ -156,12 +209,7 @@ async fn static_file(path: Result<axum::extract::Path<String>, axum::extract::re
 }
 
 async fn not_found(uri: axum::http::Uri) -> Response {
-    let err = AppError::not_found("not_found", format!("no page at {}", uri.path()));
-    if uri.path().starts_with("/api/") {
-        err.into_response()
-    } else {
-        err.html().into_response()
-    }
+    AppError::not_found("not_found", format!("no page at {}", uri.path())).for_path(uri.path()).into_response()
 }
 
 /// The plan's table of contents with passage counts, computed once at start.

@@ -2,11 +2,13 @@
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use minijinja::{context, Value};
-use plansearch_search::{highlight, Request, Response as SearchResponse};
+use plansearch_search::{highlight, Request};
 
+use crate::admission::Cost;
 use crate::api::load_passage;
+use crate::cache::{self, Answer};
 use crate::params::{decode, SearchParams};
 use crate::{AppError, AppState};
 
@@ -16,23 +18,44 @@ const EXAMPLES: &[&str] =
 
 const PAGE_SIZE: usize = 10;
 
+/// The search page: parsed here, answered from the cache or rendered in the search pool.
 pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let params = decode(raw.as_deref()).map_err(AppError::html)?;
     let sp = SearchParams::from(&params, &state, PAGE_SIZE).map_err(AppError::html)?;
-    let doc = state.outline.default_doc().to_string();
     let view = match params.get("view").map(String::as_str) {
         None | Some("") | Some("both") => "both",
         Some("zh") => "zh",
         Some("en") => "en",
         Some(other) => return Err(AppError::bad_request("bad_parameter", format!("view must be both, zh or en, not {other:?}")).html()),
     };
+    let key = cache::key("page", &(view, &sp));
+    if let Some(answer) = state.cache.get(&key) {
+        return Ok(answer.into_response());
+    }
+    state
+        .in_pool(sp.cost(), move |state| {
+            let html = search_page(state, &sp, view)?;
+            let answer = Answer { content_type: "text/html; charset=utf-8", body: html.into() };
+            state.cache.put(key, answer.clone());
+            Ok(answer.into_response())
+        })
+        .await
+        .map_err(AppError::html)?
+}
+
+fn search_page(state: &AppState, sp: &SearchParams, view: &str) -> Result<String, AppError> {
+    let doc = state.outline.default_doc().to_string();
     if sp.q.trim().is_empty() && sp.filters.is_empty() {
-        return state.render("search.html", context! { examples => EXAMPLES, q => "", outline => &*state.outline });
+        return state.render_html("search.html", context! { examples => EXAMPLES, q => "", outline => &*state.outline });
     }
     let req = Request { q: sp.q.clone(), limit: sp.limit, offset: sp.offset, filters: sp.filters.clone(), lang: sp.lang };
     let mut res = state.engine.search(&req).map_err(|e| AppError::from(e).html())?;
     state.records.annotate(&mut res);
-    let suggestion = if res.total == 0 { suggest(&state, &res) } else { None };
+    let suggestion = res.suggestion.as_ref().map(|sg| context! { q => &sg.q, href => format!("/search?q={}", encode(&sg.q)), total => sg.total });
+    // The answer above the hits, marked from its offsets like every highlight.
+    let answer = res.answer.as_ref().map(|a| {
+        context! { a => a, html => Value::from_safe_string(highlight::to_html(&a.text, &a.highlights)), source_href => format!("{}?q={}", a.url, encode(&sp.q)) }
+    });
 
     // The hit map: every chapter of the plan, with its count and its share of the largest.
     let chapters = &state.outline.documents.iter().find(|d| d.slug == doc).map(|d| d.chapters.clone()).unwrap_or_default();
@@ -94,7 +117,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
     };
     let with_view = |href: String| if view == "both" { href } else { format!("{href}&view={view}") };
     let page_link = |n: usize| with_view(format!("{}&page={n}", filter_query("", "")));
-    state.render(
+    state.render_html(
         "search.html",
         context! {
             q => &sp.q,
@@ -112,6 +135,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
             prev_href => (page > 1).then(|| page_link(page - 1)),
             next_href => (page < pages).then(|| page_link(page + 1)),
             suggestion => suggestion,
+            answer => answer,
             examples => EXAMPLES,
             view => view,
             view_href => filter_query("", ""),
@@ -121,28 +145,6 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
     )
 }
 
-/// For a query that found nothing: a simpler query that does find something — without its
-/// filters, with fewer words, or one of its words alone.
-fn suggest(state: &AppState, res: &SearchResponse) -> Option<Value> {
-    let i = &res.interpreted;
-    let mut candidates: Vec<String> = Vec::new();
-    let words: Vec<String> = i.groups.iter().flatten().map(|u| u.text.clone()).collect();
-    if !i.filters.is_empty() {
-        candidates.push(words.join(" "));
-    }
-    if words.len() > 1 {
-        candidates.push(words.join(" OR "));
-    }
-    candidates.extend(i.groups.iter().flatten().flat_map(|u| u.words.clone()).filter(|w| w.chars().count() >= 2));
-    for q in candidates.into_iter().filter(|q| !q.trim().is_empty() && *q != res.query).take(8) {
-        let found = state.engine.search(&Request { q: q.clone(), limit: 1, ..Default::default() }).ok()?;
-        if found.total > 0 {
-            return Some(context! { q => &q, href => format!("/search?q={}", encode(&q)), total => found.total });
-        }
-    }
-    None
-}
-
 pub async fn passage(
     State(state): State<AppState>,
     path: Result<Path<(String, String)>, PathRejection>,
@@ -150,7 +152,7 @@ pub async fn passage(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let Path((doc, id)) = path.map_err(|e| AppError::from(e).html())?;
-    render_passage(&state, &doc, &id, raw.as_deref(), &headers)
+    state.in_pool(Cost::Light, move |state| render_passage(state, &doc, &id, raw.as_deref(), &headers)).await.map_err(AppError::html)?
 }
 
 pub async fn passage_default_doc(
@@ -161,7 +163,7 @@ pub async fn passage_default_doc(
 ) -> Result<Response, AppError> {
     let Path(id) = path.map_err(|e| AppError::from(e).html())?;
     let doc = state.outline.default_doc().to_string();
-    render_passage(&state, &doc, &id, raw.as_deref(), &headers)
+    state.in_pool(Cost::Light, move |state| render_passage(state, &doc, &id, raw.as_deref(), &headers)).await.map_err(AppError::html)?
 }
 
 fn render_passage(state: &AppState, doc: &str, id: &str, raw: Option<&str>, headers: &axum::http::HeaderMap) -> Result<Response, AppError> {
@@ -208,7 +210,7 @@ fn render_passage(state: &AppState, doc: &str, id: &str, raw: Option<&str>, head
 }
 
 pub async fn outline(State(state): State<AppState>) -> Result<Response, AppError> {
-    state.render("outline.html", context! { outline => &*state.outline })
+    state.in_pool(Cost::Light, |state| state.render("outline.html", context! { outline => &*state.outline })).await.map_err(AppError::html)?
 }
 
 /// Percent-encode a query-string value (the one encoder of the permalinks too).

@@ -6,7 +6,20 @@ use std::collections::HashMap;
 
 use plansearch_search::{Filters, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS};
 
+use crate::admission::Cost;
 use crate::{AppError, AppState};
+
+/// A search asking for more hits than this is [`Cost::Heavy`]: making hits is most of a
+/// search's cost (a page of 100 costs ~10× a page of 10).
+pub const LIGHT_MAX_LIMIT: usize = 20;
+
+/// A query longer than this is [`Cost::Heavy`]: every unit of a query is looked up, scored
+/// and highlighted in every hit (160 units cost ~130 ms, a word ~1 ms). Every query of the
+/// judged sets and `scripts/load.lua` is shorter.
+pub const LIGHT_MAX_QUERY_CHARS: usize = 40;
+
+/// A quote longer than this is a [`Cost::Heavy`] check (2,000 characters: ~40 ms).
+pub const LIGHT_MAX_QUOTE_CHARS: usize = 200;
 
 /// Decode a raw query string into parameters. The last value of a repeated name wins.
 pub fn decode(raw: Option<&str>) -> Result<HashMap<String, String>, AppError> {
@@ -77,6 +90,15 @@ pub fn query(params: &HashMap<String, String>) -> Result<String, AppError> {
 }
 
 impl SearchParams {
+    /// What the search will cost: heavy when it asks for many hits or has a long query.
+    pub fn cost(&self) -> Cost {
+        if self.limit > LIGHT_MAX_LIMIT || self.q.chars().count() > LIGHT_MAX_QUERY_CHARS {
+            Cost::Heavy
+        } else {
+            Cost::Light
+        }
+    }
+
     pub fn from(params: &HashMap<String, String>, state: &AppState, default_limit: usize) -> Result<SearchParams, AppError> {
         let q = query(params)?;
         let limit = number(params, "limit")?.unwrap_or(default_limit);

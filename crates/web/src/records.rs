@@ -19,6 +19,7 @@ use plansearch_records::{cite, csv, projects, targets, Kind, Project, Target, Ta
 use plansearch_search::Engine;
 use serde_json::json;
 
+use crate::admission::Cost;
 use crate::pages::encode;
 use crate::params::decode;
 use crate::{AppError, AppState};
@@ -201,29 +202,37 @@ fn select<'a>(state: &'a AppState, tq: &TargetQuery) -> Vec<&'a Row> {
 const NO_MATCH: &str = "No targets match these filters. 没有符合条件的目标。";
 
 pub async fn targets_api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let params = decode(raw.as_deref())?;
-    let tq = target_query(&state, &params)?;
-    let rows = select(&state, &tq);
-    let list: Vec<&Target> = rows.iter().map(|r| &r.target).collect();
-    let mut body = json!({
-        "total": list.len(),
-        "filters": {"q": tq.filter.query, "chapter": tq.filter.chapter, "year": tq.filter.year, "binding": tq.filter.binding, "kind": tq.kind},
-        "targets": list,
-    });
-    if list.is_empty() {
-        body["message"] = json!(NO_MATCH);
-    }
-    Ok(Json(body).into_response())
+    state
+        .in_pool(Cost::Light, move |state| {
+        let params = decode(raw.as_deref())?;
+        let tq = target_query(state, &params)?;
+        let rows = select(state, &tq);
+        let list: Vec<&Target> = rows.iter().map(|r| &r.target).collect();
+        let mut body = json!({
+            "total": list.len(),
+            "filters": {"q": tq.filter.query, "chapter": tq.filter.chapter, "year": tq.filter.year, "binding": tq.filter.binding, "kind": tq.kind},
+            "targets": list,
+        });
+        if list.is_empty() {
+            body["message"] = json!(NO_MATCH);
+        }
+        Ok(Json(body).into_response())
+        })
+        .await?
 }
 
 pub async fn targets_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let params = decode(raw.as_deref())?;
-    let tq = target_query(&state, &params)?;
-    let rows = select(&state, &tq);
-    // A byte-order mark, so that spreadsheet programs read the Chinese as UTF-8.
-    let body = format!("\u{feff}{}", csv::targets(rows.iter().map(|r| &r.target)));
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"targets.csv\"")], body)
-        .into_response())
+    state
+        .in_pool(Cost::Light, move |state| {
+            let params = decode(raw.as_deref())?;
+            let tq = target_query(state, &params)?;
+            let rows = select(state, &tq);
+            // A byte-order mark, so that spreadsheet programs read the Chinese as UTF-8.
+            let body = format!("\u{feff}{}", csv::targets(rows.iter().map(|r| &r.target)));
+            Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"targets.csv\"")], body)
+                .into_response())
+        })
+        .await?
 }
 
 /// The query string of the current filters, with `extra` set (and the rest kept).
@@ -301,74 +310,78 @@ fn chapter_chart(state: &AppState) -> Value {
 }
 
 pub async fn targets_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let params = decode(raw.as_deref()).map_err(AppError::html)?;
-    let tq = target_query(&state, &params).map_err(AppError::html)?;
-    let rows = select(&state, &tq);
-    let list: Vec<Value> = rows
+    state
+        .in_pool(Cost::Light, move |state| {
+        let params = decode(raw.as_deref()).map_err(AppError::html)?;
+        let tq = target_query(state, &params).map_err(AppError::html)?;
+        let rows = select(state, &tq);
+        let list: Vec<Value> = rows
+            .iter()
+            .map(|r| context! { t => &r.target, href => &r.href, amount => r.target.amount(), comparator => r.target.comparator.as_str(), kind => r.target.kind.as_str(), source => r.target.source.as_str() })
+            .collect();
+        let columns: Vec<Value> = [
+            ("metric", "指标 Metric"),
+            ("value", "数值 Value"),
+            ("year", "年份 Year"),
+            ("binding", "属性 Binding"),
+            ("kind", "类型 Kind"),
+            ("source", "来源 Source"),
+            ("chapter", "章 Chapter"),
+            ("order", "段落 Passage"),
+        ]
         .iter()
-        .map(|r| context! { t => &r.target, href => &r.href, amount => r.target.amount(), comparator => r.target.comparator.as_str(), kind => r.target.kind.as_str(), source => r.target.source.as_str() })
-        .collect();
-    let columns: Vec<Value> = [
-        ("metric", "指标 Metric"),
-        ("value", "数值 Value"),
-        ("year", "年份 Year"),
-        ("binding", "属性 Binding"),
-        ("kind", "类型 Kind"),
-        ("source", "来源 Source"),
-        ("chapter", "章 Chapter"),
-        ("order", "段落 Passage"),
-    ]
-    .iter()
-    .map(|(key, label)| {
-        let current = tq.sort == *key;
-        let dir = if current && !tq.desc { "desc" } else { "" };
-        let aria = if current {
-            if tq.desc {
-                "descending"
+        .map(|(key, label)| {
+            let current = tq.sort == *key;
+            let dir = if current && !tq.desc { "desc" } else { "" };
+            let aria = if current {
+                if tq.desc {
+                    "descending"
+                } else {
+                    "ascending"
+                }
             } else {
-                "ascending"
-            }
-        } else {
-            "none"
-        };
-        context! { key => key, label => label, href => format!("/targets?{}", target_link(&tq, &[("sort", if *key == "order" { String::new() } else { key.to_string() }), ("dir", dir.to_string())])), aria => aria }
-    })
-    .collect();
-    let doc = state.outline.default_doc();
-    let chapters: Vec<Value> = state
-        .outline
-        .documents
-        .iter()
-        .filter(|d| d.slug == doc)
-        .flat_map(|d| &d.chapters)
-        .map(|c| context! { number => c.number, label => &c.label, title => &c.title })
+                "none"
+            };
+            context! { key => key, label => label, href => format!("/targets?{}", target_link(&tq, &[("sort", if *key == "order" { String::new() } else { key.to_string() }), ("dir", dir.to_string())])), aria => aria }
+        })
         .collect();
-    let mut years: Vec<u32> = state.records.rows.iter().filter_map(|r| r.target.year).collect();
-    years.sort_unstable();
-    years.dedup();
-    state.render(
-        "targets.html",
-        context! {
-            rows => list,
-            total => rows.len(),
-            all => state.records.rows.iter().filter(|r| r.target.kind == Kind::Target).count(),
-            columns => columns,
-            q => &tq.filter.query,
-            chapter => tq.filter.chapter,
-            year => tq.filter.year,
-            binding => &tq.filter.binding,
-            kind => &tq.kind,
-            sort => &tq.sort,
-            dir => if tq.desc { "desc" } else { "asc" },
-            chapters => chapters,
-            years => years,
-            csv_href => format!("/api/targets.csv?{}", target_link(&tq, &[])),
-            json_href => format!("/api/targets?{}", target_link(&tq, &[])),
-            indicators => indicator_chart(&state),
-            per_chapter => chapter_chart(&state),
-            message => rows.is_empty().then_some(NO_MATCH),
-        },
-    )
+        let doc = state.outline.default_doc();
+        let chapters: Vec<Value> = state
+            .outline
+            .documents
+            .iter()
+            .filter(|d| d.slug == doc)
+            .flat_map(|d| &d.chapters)
+            .map(|c| context! { number => c.number, label => &c.label, title => &c.title })
+            .collect();
+        let mut years: Vec<u32> = state.records.rows.iter().filter_map(|r| r.target.year).collect();
+        years.sort_unstable();
+        years.dedup();
+        state.render(
+            "targets.html",
+            context! {
+                rows => list,
+                total => rows.len(),
+                all => state.records.rows.iter().filter(|r| r.target.kind == Kind::Target).count(),
+                columns => columns,
+                q => &tq.filter.query,
+                chapter => tq.filter.chapter,
+                year => tq.filter.year,
+                binding => &tq.filter.binding,
+                kind => &tq.kind,
+                sort => &tq.sort,
+                dir => if tq.desc { "desc" } else { "asc" },
+                chapters => chapters,
+                years => years,
+                csv_href => format!("/api/targets.csv?{}", target_link(&tq, &[])),
+                json_href => format!("/api/targets?{}", target_link(&tq, &[])),
+                indicators => indicator_chart(state),
+                per_chapter => chapter_chart(state),
+                message => rows.is_empty().then_some(NO_MATCH),
+            },
+        )
+        })
+        .await.map_err(AppError::html)?
 }
 
 // ---- projects --------------------------------------------------------------------------------
@@ -379,64 +392,76 @@ fn project_query(params: &HashMap<String, String>) -> Result<String, AppError> {
 }
 
 pub async fn projects_api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let params = decode(raw.as_deref())?;
-    let q = project_query(&params)?;
-    let found = projects::filter_projects(&state.records.projects, &q);
-    let mut body = json!({"total": found.len(), "q": q, "projects": found});
-    if found.is_empty() {
-        body["message"] = json!("No project matches. 没有符合条件的项目。");
-    }
-    Ok(Json(body).into_response())
+    state
+        .in_pool(Cost::Light, move |state| {
+            let params = decode(raw.as_deref())?;
+            let q = project_query(&params)?;
+            let found = projects::filter_projects(&state.records.projects, &q);
+            let mut body = json!({"total": found.len(), "q": q, "projects": found});
+            if found.is_empty() {
+                body["message"] = json!("No project matches. 没有符合条件的项目。");
+            }
+            Ok(Json(body).into_response())
+        })
+        .await?
 }
 
 pub async fn projects_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let params = decode(raw.as_deref())?;
-    let q = project_query(&params)?;
-    let found = projects::filter_projects(&state.records.projects, &q);
-    let body = format!("\u{feff}{}", csv::projects(&found));
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"projects.csv\"")], body)
-        .into_response())
+    state
+        .in_pool(Cost::Light, move |state| {
+            let params = decode(raw.as_deref())?;
+            let q = project_query(&params)?;
+            let found = projects::filter_projects(&state.records.projects, &q);
+            let body = format!("\u{feff}{}", csv::projects(&found));
+            Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"projects.csv\"")], body)
+                .into_response())
+        })
+        .await?
 }
 
 pub async fn projects_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
-    let params = decode(raw.as_deref()).map_err(AppError::html)?;
-    let q = project_query(&params).map_err(AppError::html)?;
-    let found = projects::filter_projects(&state.records.projects, &q);
-    // One table per panel, with that panel's columns.
-    let mut panels: Vec<(String, String, Vec<&Project>)> = Vec::new();
-    for p in &found {
-        match panels.iter_mut().find(|(d, id, _)| *d == p.doc && *id == p.panel.id) {
-            Some(g) => g.2.push(p),
-            None => panels.push((p.doc.clone(), p.panel.id.clone(), vec![p])),
+    state
+        .in_pool(Cost::Light, move |state| {
+        let params = decode(raw.as_deref()).map_err(AppError::html)?;
+        let q = project_query(&params).map_err(AppError::html)?;
+        let found = projects::filter_projects(&state.records.projects, &q);
+        // One table per panel, with that panel's columns.
+        let mut panels: Vec<(String, String, Vec<&Project>)> = Vec::new();
+        for p in &found {
+            match panels.iter_mut().find(|(d, id, _)| *d == p.doc && *id == p.panel.id) {
+                Some(g) => g.2.push(p),
+                None => panels.push((p.doc.clone(), p.panel.id.clone(), vec![p])),
+            }
         }
-    }
-    let groups: Vec<Value> = panels
-        .iter()
-        .map(|(_, _, rows)| {
-            let cols = projects::columns(rows);
-            let first = rows[0];
-            let body: Vec<Value> = rows
-                .iter()
-                .map(|p| {
-                    let cells: Vec<Value> =
-                        cols.iter().map(|c| context! { value => p.get(c).unwrap_or(""), inherited => p.inherited.contains(c) }).collect();
-                    context! { id => &p.passage_id, href => format!("/p/{}/{}{}", p.doc, p.passage_id, if q.trim().is_empty() { String::new() } else { format!("?q={}", encode(q.trim())) }), cells => cells }
-                })
-                .collect();
-            context! { panel => &first.panel, doc => &first.doc, first => &first.passage_id, columns => cols, rows => body }
+        let groups: Vec<Value> = panels
+            .iter()
+            .map(|(_, _, rows)| {
+                let cols = projects::columns(rows);
+                let first = rows[0];
+                let body: Vec<Value> = rows
+                    .iter()
+                    .map(|p| {
+                        let cells: Vec<Value> =
+                            cols.iter().map(|c| context! { value => p.get(c).unwrap_or(""), inherited => p.inherited.contains(c) }).collect();
+                        context! { id => &p.passage_id, href => format!("/p/{}/{}{}", p.doc, p.passage_id, if q.trim().is_empty() { String::new() } else { format!("?q={}", encode(q.trim())) }), cells => cells }
+                    })
+                    .collect();
+                context! { panel => &first.panel, doc => &first.doc, first => &first.passage_id, columns => cols, rows => body }
+            })
+            .collect();
+        state.render(
+            "projects.html",
+            context! {
+                q => &q,
+                total => found.len(),
+                all => state.records.projects.len(),
+                groups => groups,
+                csv_href => format!("/api/projects.csv?q={}", encode(&q)),
+                message => found.is_empty().then_some("No project matches. 没有符合条件的项目。"),
+            },
+        )
         })
-        .collect();
-    state.render(
-        "projects.html",
-        context! {
-            q => &q,
-            total => found.len(),
-            all => state.records.projects.len(),
-            groups => groups,
-            csv_href => format!("/api/projects.csv?q={}", encode(&q)),
-            message => found.is_empty().then_some("No project matches. 没有符合条件的项目。"),
-        },
-    )
+        .await.map_err(AppError::html)?
 }
 
 // ---- citations and quotes ----------------------------------------------------------------------
@@ -475,15 +500,19 @@ pub async fn cite_api(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let Path((doc, id)) = path.map_err(AppError::from)?;
     let format = cite_format(&decode(raw.as_deref())?)?;
-    let view = crate::api::load_passage(&state, &doc, &id)?;
-    let (p, title, base, today) = (&view.passage, state.records.title(&view.passage.doc), base_url(&headers), cite::CiteDate::today());
-    match format {
-        // The passage id's characters are all safe in a file name (`load_passage` checks).
-        Some(f) => Ok(download(f, &format!("{}-{}", p.doc, p.id), cite::cite_on(p, title, &base, f, today))),
-        None => Ok(Json(cite::citations(p, title, &base, today)).into_response()),
-    }
+    state
+        .in_pool(Cost::Light, move |state| {
+            let Path((doc, id)) = path.map_err(AppError::from)?;
+            let view = crate::api::load_passage(state, &doc, &id)?;
+            let (p, title, base, today) = (&view.passage, state.records.title(&view.passage.doc), base_url(&headers), cite::CiteDate::today());
+            match format {
+                // The passage id's characters are all safe in a file name (`load_passage` checks).
+                Some(f) => Ok(download(f, &format!("{}-{}", p.doc, p.id), cite::cite_on(p, title, &base, f, today))),
+                None => Ok(Json(cite::citations(p, title, &base, today)).into_response()),
+            }
+        })
+        .await?
 }
 
 /// The citations of a search's hits in one file: the search parameters of `/api/search`
@@ -493,14 +522,18 @@ pub async fn search_cite_api(State(state): State<AppState>, RawQuery(raw): RawQu
     let format = cite_format(&params)?
         .ok_or_else(|| AppError::bad_request("missing_format", format!("format is required: one of {}", cite::CiteFormat::names())))?;
     let sp = crate::params::SearchParams::from(&params, &state, plansearch_search::MAX_LIMIT)?;
-    let req = plansearch_search::Request { q: sp.q, limit: sp.limit, offset: sp.offset, filters: sp.filters, lang: sp.lang };
-    let res = state.engine.search(&req)?;
-    let mut passages = Vec::with_capacity(res.hits.len());
-    for h in &res.hits {
-        passages.extend(state.engine.get(&h.doc, &h.id)?);
-    }
-    let items: Vec<(&Passage, cite::DocTitle)> = passages.iter().map(|p| (p, state.records.title(&p.doc))).collect();
-    Ok(download(format, "plansearch-results", cite::cite_many(&items, &base_url(&headers), format, cite::CiteDate::today())))
+    state
+        .in_pool(sp.cost(), move |state| {
+            let req = plansearch_search::Request { q: sp.q, limit: sp.limit, offset: sp.offset, filters: sp.filters, lang: sp.lang };
+            let res = state.engine.search(&req)?;
+            let mut passages = Vec::with_capacity(res.hits.len());
+            for h in &res.hits {
+                passages.extend(state.engine.get(&h.doc, &h.id)?);
+            }
+            let items: Vec<(&Passage, cite::DocTitle)> = passages.iter().map(|p| (p, state.records.title(&p.doc))).collect();
+            Ok(download(format, "plansearch-results", cite::cite_many(&items, &base_url(&headers), format, cite::CiteDate::today())))
+        })
+        .await?
 }
 
 /// The passage page's download links, one per reference-manager format.
@@ -516,9 +549,14 @@ pub fn citation_downloads(p: &Passage) -> Vec<Value> {
 pub async fn verify_api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, AppError> {
     let params = decode(raw.as_deref())?;
     let quote = params.get("quote").cloned().unwrap_or_default();
-    let v = state.records.verifier.verify(&quote).map_err(|e| match e {
-        VerifyError::Empty => AppError::bad_request("empty_quote", e.to_string()),
-        VerifyError::TooLong { .. } => AppError::bad_request("quote_too_long", e.to_string()),
-    })?;
-    Ok(Json(v).into_response())
+    let cost = if quote.chars().count() > crate::params::LIGHT_MAX_QUOTE_CHARS { Cost::Heavy } else { Cost::Light };
+    state
+        .in_pool(cost, move |state| {
+            let v = state.records.verifier.verify(&quote).map_err(|e| match e {
+                VerifyError::Empty => AppError::bad_request("empty_quote", e.to_string()),
+                VerifyError::TooLong { .. } => AppError::bad_request("quote_too_long", e.to_string()),
+            })?;
+            Ok(Json(v).into_response())
+        })
+        .await?
 }
