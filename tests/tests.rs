@@ -10,6 +10,9 @@ mod corpus;
 // Search on the real corpus: ranking, substrings, quotes, filters, highlights, relevance.
 mod search;
 
+// Questions, pasted sentences, typos and short forms: the blind asked set per kind, answers.
+mod asked;
+
 // The web pages and JSON API through the real app: what a user sees, every route and error.
 mod web;
 
