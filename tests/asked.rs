@@ -230,3 +230,13 @@ fn an_answer_never_shows_a_figure_that_is_not_the_records() {
         }
     }
 }
+
+#[test]
+fn a_query_of_more_units_than_the_cap_is_read_with_a_note() {
+    let q: Vec<String> = (0..40).map(|i| format!("莲藕{i}")).collect();
+    let res = ask(&q.join(" OR "));
+    assert_eq!(res.interpreted.groups.iter().flatten().count(), plansearch_search::MAX_UNITS);
+    let res = ask(&["莲藕", "基地", "面积", "乡村", "振兴", "农业"].iter().cycle().take(45).copied().collect::<Vec<_>>().join(" "));
+    assert!(res.interpreted.groups.len() <= plansearch_search::MAX_UNITS, "{}", res.interpreted.groups.len());
+    assert!(res.interpreted.notes.iter().any(|n| n.contains("first 32")), "{:?}", res.interpreted.notes);
+}

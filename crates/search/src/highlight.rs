@@ -41,13 +41,31 @@ pub fn find_all(hay: &[char], needle: &[char]) -> Vec<(usize, usize)> {
 /// Like [`find_all`], but whitespace in the text is skipped: the needle `全区粮食` matches
 /// `全区 粮食` and a line break inside it. Returns spans over the text.
 pub fn find_all_ignoring_space(hay: &[char], needle: &[char]) -> Vec<(usize, usize)> {
-    let needle: Vec<char> = needle.iter().copied().filter(|c| !c.is_whitespace()).collect();
-    if needle.is_empty() {
-        return vec![];
+    Squeezed::new(hay).find_all(needle)
+}
+
+/// A text without its whitespace, made once and searched for many needles (a hit's every
+/// unit and expansion), with the way back to the text's offsets.
+pub struct Squeezed {
+    kept: Vec<usize>,
+    chars: Vec<char>,
+}
+
+impl Squeezed {
+    pub fn new(hay: &[char]) -> Squeezed {
+        let kept: Vec<usize> = (0..hay.len()).filter(|&i| !hay[i].is_whitespace()).collect();
+        let chars = kept.iter().map(|&i| hay[i]).collect();
+        Squeezed { kept, chars }
     }
-    let kept: Vec<usize> = (0..hay.len()).filter(|&i| !hay[i].is_whitespace()).collect();
-    let squeezed: Vec<char> = kept.iter().map(|&i| hay[i]).collect();
-    find_all(&squeezed, &needle).into_iter().map(|(s, e)| (kept[s], kept[e - 1] + 1)).collect()
+
+    /// [`find_all_ignoring_space`] on this text.
+    pub fn find_all(&self, needle: &[char]) -> Vec<(usize, usize)> {
+        let needle: Vec<char> = needle.iter().copied().filter(|c| !c.is_whitespace()).collect();
+        if needle.is_empty() {
+            return vec![];
+        }
+        find_all(&self.chars, &needle).into_iter().map(|(s, e)| (self.kept[s], self.kept[e - 1] + 1)).collect()
+    }
 }
 
 /// Escape text for HTML.

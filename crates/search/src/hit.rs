@@ -21,8 +21,9 @@ pub fn highlight_spans(text: &str, units: &[(String, Vec<String>)]) -> (Vec<(usi
 fn highlight_normalized(hay: &[char], units: &[(String, Vec<String>)]) -> (Vec<(usize, usize)>, Tier) {
     let mut spans = Vec::new();
     let mut tier = Tier::Exact;
+    let squeezed = highlight::Squeezed::new(hay);
     for (unit, words) in units {
-        let whole = highlight::find_all_ignoring_space(hay, &unit.chars().collect::<Vec<_>>());
+        let whole = squeezed.find_all(&unit.chars().collect::<Vec<_>>());
         if !whole.is_empty() {
             spans.extend(whole);
             continue;

@@ -63,6 +63,8 @@ pub const TITLE_BOOST: Score = 2.0;
 pub const MAX_LIMIT: usize = 100;
 /// The furthest one can page.
 pub const MAX_OFFSET: usize = 10_000;
+/// How long one search may take before it returns what it has (`timed_out`).
+pub const BUDGET: std::time::Duration = std::time::Duration::from_millis(200);
 /// The snippet size, in characters.
 pub const SNIPPET_CHARS: usize = 140;
 
@@ -110,6 +112,18 @@ impl Engine {
         let offset = req.offset.min(MAX_OFFSET);
         let mut parsed = parse(&req.q);
         merge_filters(&mut parsed, &req.filters);
+        // A query's cost is bounded by what it shows: at most MAX_UNITS units are read.
+        let mut room = MAX_UNITS;
+        let units = parsed.groups.iter().map(Vec::len).sum::<usize>();
+        parsed.groups.retain_mut(|g| {
+            g.truncate(room);
+            room -= g.len();
+            !g.is_empty()
+        });
+        if units > MAX_UNITS {
+            parsed.notes.push(format!("only the first {MAX_UNITS} terms of the query were searched for. 仅检索前{MAX_UNITS}个词。"));
+        }
+        parsed.exclude.truncate(MAX_UNITS);
 
         let units: Vec<&str> = parsed.groups.iter().flatten().map(|u| u.text.as_str()).collect();
         let english = match req.lang {
@@ -168,6 +182,7 @@ impl Engine {
             hits: vec![],
             facets: Facets::default(),
             answer: None,
+            timed_out: false,
             suggestion: None,
             message: None,
         };
@@ -219,14 +234,18 @@ impl Engine {
         // Quoted text is a phrase of grams (Chinese, or English words as typed), exact by
         // construction: marks hold their positions, whitespace none. No verification needed.
         let (top, total, facets) = searcher.search(&query, &(ranked(limit, offset), Count, FacetCollector))?;
-        let mut page = Vec::with_capacity(top.len());
-        for ((score, _), addr) in top {
-            page.push((score, self.passage(&searcher, addr)?));
-        }
 
         response.total = total;
         response.facets = facets.resolve(&self.index.meta);
-        response.hits = page.into_iter().map(|(score, p)| make_hit(p, score, &groups, translator)).collect();
+        for ((score, _), addr) in top {
+            // Past the budget, the page is cut short rather than run on (the first hit always).
+            if !response.hits.is_empty() && started.elapsed() > BUDGET {
+                response.timed_out = true;
+                response.interpreted.notes.push("the search took too long: showing the hits found so far. 检索超时，仅显示已得到的结果。".into());
+                break;
+            }
+            response.hits.push(make_hit(self.passage(&searcher, addr)?, score, &groups, translator));
+        }
         if reading == Reading::Question && !response.interpreted.asks_quantity && offset == 0 {
             response.answer = answer::from_passage(&response.hits, &groups);
         }

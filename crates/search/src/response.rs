@@ -54,6 +54,9 @@ pub struct Response {
     /// record's figure (added by callers that hold the records), or the best sentence of the
     /// top passage.
     pub answer: Option<Answer>,
+    /// The search ran past its time budget and returns the hits it had made.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub timed_out: bool,
     /// For a query that found nothing: a nearby query that finds something.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<Suggestion>,
