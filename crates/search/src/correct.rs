@@ -20,6 +20,9 @@ use crate::Correction;
 
 /// The longest Chinese span corrected as one piece.
 const MAX_SPAN: usize = 6;
+/// The characters of a query looked at for mistakes: each costs a few index lookups, and a
+/// longer text is a pasted sentence, which is not corrected.
+const MAX_SCANNED: usize = 64;
 
 pub(crate) struct Lexicon {
     /// Chinese words of the plan (corpus words and glossary terms), by pattern: the word with
@@ -72,7 +75,7 @@ impl Lexicon {
             let aligned = |s: usize, e: usize| tokens.iter().any(|t| t.start == s) && tokens.iter().any(|t| t.end == e);
             let byte_at = |i: usize| run.byte_start + chars.get(i).map_or(run.text.len(), |c| c.0);
             let mut i = 0;
-            while i < chars.len() {
+            while i < chars.len().min(MAX_SCANNED) {
                 let mut fixed = None;
                 for len in (2..=MAX_SPAN.min(chars.len() - i)).rev() {
                     let span: Vec<char> = chars[i..i + len].iter().map(|c| c.1).collect();

@@ -133,8 +133,15 @@ impl Engine {
         };
         let searcher = self.index.reader.searcher();
         let reading = ask::reading(&parsed, english);
-        let mut rd =
-            ReadState { searcher: &searcher, reading, docs: searcher.num_docs().max(1) as f64, corrected: vec![], dropped: vec![], notes: vec![] };
+        let mut rd = ReadState {
+            searcher: &searcher,
+            reading,
+            docs: searcher.num_docs().max(1) as f64,
+            corrected: vec![],
+            dropped: vec![],
+            notes: vec![],
+            lookups: prepare::MAX_LOOKUPS,
+        };
         let groups: Vec<Vec<Prepared>> = match reading {
             Reading::Keywords if english => self.prepare_english(&mut rd, &parsed),
             Reading::Keywords => parsed.groups.iter().map(|g| g.iter().map(|u| self.prepare_absent(&mut rd, u)).collect()).collect(),

@@ -13,6 +13,8 @@ use crate::{bilingual, correct, Correction, DropReason, Dropped, Engine, Reading
 
 /// The most words one query is searched for; the rest are dropped with a note.
 pub const MAX_UNITS: usize = 32;
+/// The most absent units of one query looked up as mistakes or short forms.
+pub(crate) const MAX_LOOKUPS: usize = 6;
 /// How much a quoted fragment of a question weighs against one of its words.
 const QUOTE_WEIGHT: f32 = 2.0;
 
@@ -82,9 +84,10 @@ impl Engine {
     pub(crate) fn prepare_absent(&self, rd: &mut ReadState, u: &Unit) -> Prepared {
         let mut p = self.prepare(u);
         let chinese = u.text.chars().any(is_han);
-        if u.exact || !chinese || self.occurs(rd.searcher, &u.text) {
+        if u.exact || !chinese || rd.lookups == 0 || self.occurs(rd.searcher, &u.text) {
             return p;
         }
+        rd.lookups -= 1;
         let push = |p: &mut Prepared, text: String, weight: f32, source: Source| {
             if !p.alternatives.iter().any(|a| a.text == text && !a.en) {
                 p.alternatives.push(Alt { text, en: false, weight, source });
@@ -330,6 +333,11 @@ fn content_pieces(text: &str) -> Vec<String> {
         let lone = w.chars().count() == 1 && w.chars().all(is_han) && !is_function_word(&w, false);
         if lone {
             single.push_str(&w);
+            // A short form is at most six characters; a longer run of single characters is
+            // not one word.
+            if single.chars().count() >= 6 {
+                out.push(std::mem::take(&mut single));
+            }
             continue;
         }
         if !single.is_empty() {
@@ -352,6 +360,9 @@ pub(crate) struct ReadState<'a> {
     pub(crate) corrected: Vec<Correction>,
     pub(crate) dropped: Vec<Dropped>,
     pub(crate) notes: Vec<String>,
+    /// How many more absent units may be looked up as mistakes or short forms: each reads
+    /// passages, and a query of many unknown words (noise, another language) must stay cheap.
+    pub(crate) lookups: usize,
 }
 
 impl ReadState<'_> {
