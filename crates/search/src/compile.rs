@@ -114,13 +114,20 @@ impl Engine {
         for pair in units.windows(2) {
             let (a, b) = (&pair[0], &pair[1]);
             let (Some(ta), Some(tb)) = (a.alternatives.first(), b.alternatives.first()) else { continue };
-            if ta.en || tb.en {
+            if ta.en != tb.en || a.exact || b.exact {
                 continue;
             }
-            let (Some(ga), Some(gb)) = (plansearch_analysis::gram_phrase(&ta.text), plansearch_analysis::gram_phrase(&tb.text)) else { continue };
-            let shift = ga.last().map_or(0, |(at, _)| at + 2);
+            // Chinese: the two words' grams; English: their stemmed words, in the same order.
+            let (field, ga, gb, gap) = if ta.en {
+                let en = plansearch_analysis::tokenizer::english_phrase;
+                (f.en, Some(en(&ta.text)), Some(en(&tb.text)), 1)
+            } else {
+                (f.grams, plansearch_analysis::gram_phrase(&ta.text), plansearch_analysis::gram_phrase(&tb.text), 2)
+            };
+            let (Some(ga), Some(gb)) = (ga, gb) else { continue };
+            let shift = ga.last().map_or(0, |(at, _)| at + gap);
             let terms: Vec<(usize, Term)> =
-                ga.into_iter().chain(gb.into_iter().map(|(at, t)| (at + shift, t))).map(|(at, t)| (at, Term::from_field_text(f.grams, &t))).collect();
+                ga.into_iter().chain(gb.into_iter().map(|(at, t)| (at + shift, t))).map(|(at, t)| (at, Term::from_field_text(field, &t))).collect();
             if terms.len() < 2 {
                 continue;
             }
