@@ -988,3 +988,34 @@ async fn with_two_plans_results_can_be_narrowed_to_one_plan() {
     assert!(api["hits"].as_array().unwrap().iter().all(|h| h["doc"] == "demo"));
     assert_eq!(api["total"].as_u64().unwrap(), count("demo"));
 }
+
+#[tokio::test]
+async fn a_question_about_a_figure_shows_the_answer_above_the_results_on_the_page_and_in_the_api() {
+    let q = "全区卫生专业技术人员到2025年要达到多少人";
+    let doc = page(&format!("/search?q={}", enc(q))).await;
+    let answer = one(&doc, "section.answer");
+    assert!(text(answer).contains("4000人"), "{}", answer.html());
+    // The figure is marked, and the source link opens the passage it comes from.
+    let marks: Vec<String> = within(answer, "mark").into_iter().map(text).collect();
+    assert_eq!(marks, ["4000人"], "{}", answer.html());
+    assert!(href(within(answer, ".answer-source a")[0]).starts_with("/p/caidian/p13.3a.1"), "{}", answer.html());
+    // Above the results: the answer comes before the list of hits in the page.
+    let html = doc.html();
+    assert!(html.find("class=\"answer\"").unwrap() < html.find("class=\"hits").unwrap());
+    // The page says how the question was read.
+    assert!(text(one(&doc, ".reading")).contains("多少"), "the dropped question words are shown");
+
+    let res = api(&format!("/api/search?q={}", enc(q))).await;
+    assert_eq!(res["answer"]["kind"], "target");
+    assert!(res["answer"]["text"].as_str().unwrap().contains("4000人"));
+    assert_eq!(res["answer"]["value"], "4000");
+    // A keyword query gets no answer.
+    assert!(api("/api/search?q=%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4").await["answer"].is_null());
+}
+
+#[tokio::test]
+async fn a_corrected_query_says_what_was_searched_for() {
+    let doc = page(&format!("/search?q={}", enc("精制农业"))).await;
+    let said = text(one(&doc, ".corrected"));
+    assert!(said.contains("精致农业") && said.contains("精制农业"), "{said}");
+}
