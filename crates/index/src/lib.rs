@@ -28,7 +28,7 @@ use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
 pub use vocab::Vocabulary;
 
 /// Bumped whenever the schema or what is stored changes.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 const META: &str = "plansearch.json";
 const VOCAB: &str = "vocab.json";
 const CURRENT: &str = "CURRENT";
@@ -417,7 +417,9 @@ fn write_index(
     for (doc_no, document) in corpus.documents.iter().enumerate() {
         let doc_no = doc_no as u64;
         let mut part: Option<PartKey> = None;
-        for p in corpus.passages_of(document) {
+        let passages = corpus.passages_of(document);
+        let topics = topics(&passages);
+        for p in passages {
             let panel_no = match &p.panel {
                 None => 0,
                 Some(pr) => *panel_nos.entry((p.doc.clone(), pr.id.clone())).or_insert_with(|| {
@@ -465,7 +467,9 @@ fn write_index(
                 let this = part_key(&p);
                 if part.as_ref() != Some(&this) {
                     let (zh, en) = part_title(&p);
-                    d.add_text(f.opens, zh);
+                    // A part whose title the source does not print opens with what most of
+                    // its passages are about.
+                    d.add_text(f.opens, if zh.is_empty() { topics.get(&this).map_or("", String::as_str) } else { zh });
                     d.add_text(f.opens_en, en);
                 }
                 part = Some(this);
@@ -528,6 +532,72 @@ type PartKey = (Option<u32>, Option<String>, Option<String>);
 
 fn part_key(p: &Passage) -> PartKey {
     (p.chapter.as_ref().map(|c| c.number), p.section.as_ref().map(|s| s.number.clone()), p.panel.as_ref().map(|pr| pr.id.clone()))
+}
+
+/// What each untitled chapter and section of a document is about: the words (jieba's cut,
+/// two characters or more) standing in at least half of its body passages and at least half
+/// of whose passages in the document lie in it — its own vocabulary, not the plan's.
+fn topics(passages: &[Passage]) -> std::collections::HashMap<PartKey, String> {
+    use std::collections::{HashMap, HashSet};
+    let body: Vec<(&Passage, HashSet<String>)> = passages
+        .iter()
+        .filter(|p| p.kind != plansearch_corpus::PassageKind::Heading)
+        .map(|p| {
+            let text = plansearch_analysis::normalize(&p.text);
+            let words = plansearch_analysis::runs(&text)
+                .into_iter()
+                .filter(|r| r.kind == plansearch_analysis::RunKind::Han)
+                .flat_map(|r| plansearch_analysis::jieba().cut(r.text, true).into_iter().map(|t| t.word.to_string()).collect::<Vec<_>>())
+                .filter(|w| w.chars().count() >= 2 && !plansearch_analysis::is_stop_word(w))
+                .collect();
+            (p, words)
+        })
+        .collect();
+    let mut in_doc: HashMap<&str, usize> = HashMap::new();
+    for (_, words) in &body {
+        for w in words {
+            *in_doc.entry(w.as_str()).or_default() += 1;
+        }
+    }
+    // Untitled parts: a chapter (all its passages) or a section.
+    let mut parts: Vec<(PartKey, Vec<&HashSet<String>>)> = Vec::new();
+    for (p, words) in &body {
+        let chapter = p.chapter.as_ref();
+        if chapter.is_some_and(|c| c.title.is_none()) {
+            let key = (chapter.map(|c| c.number), None, None);
+            match parts.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, v)) => v.push(words),
+                None => parts.push((key, vec![words])),
+            }
+        }
+        if let Some(sec) = p.section.as_ref().filter(|s| s.title.is_none()) {
+            let key = (chapter.map(|c| c.number), Some(sec.number.clone()), None);
+            match parts.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, v)) => v.push(words),
+                None => parts.push((key, vec![words])),
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    for (key, members) in parts {
+        let n = members.len();
+        if n < 3 {
+            continue;
+        }
+        let mut count: HashMap<&str, usize> = HashMap::new();
+        for words in &members {
+            for w in words.iter() {
+                *count.entry(w.as_str()).or_default() += 1;
+            }
+        }
+        let mut about: Vec<(&str, usize)> =
+            count.into_iter().filter(|&(w, c)| 2 * c >= n && c >= 2 && 2 * c >= in_doc.get(w).copied().unwrap_or(0)).collect();
+        about.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        if !about.is_empty() {
+            out.insert(key, about.iter().take(8).map(|(w, _)| *w).collect::<Vec<_>>().join(" "));
+        }
+    }
+    out
 }
 
 /// The title of the section or chapter a passage stands in (empty where the source prints
