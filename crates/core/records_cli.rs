@@ -46,7 +46,7 @@ pub fn targets(corpus: &Path, a: TargetArgs) -> anyhow::Result<ExitCode> {
     let binding = match a.binding.as_deref() {
         None => None,
         Some(b) => {
-            Some(plansearch_records::parse_binding(b).with_context(|| format!("--binding {b:?}: use 约束性 (binding) or 预期性 (indicative)"))?)
+            Some(plansearch_records::Binding::parse(b).with_context(|| format!("--binding {b:?}: use 约束性 (binding) or 预期性 (indicative)"))?)
         }
     };
     let passages = load(corpus)?;
@@ -60,7 +60,7 @@ pub fn targets(corpus: &Path, a: TargetArgs) -> anyhow::Result<ExitCode> {
         query: a.query.clone(),
         chapter: a.chapter,
         year: a.year,
-        binding: binding.map(str::to_string),
+        binding,
         kind: if a.kind == "all" { None } else { Kind::parse(&a.kind) },
     };
     let found = filter.apply(&all);
@@ -74,7 +74,7 @@ pub fn targets(corpus: &Path, a: TargetArgs) -> anyhow::Result<ExitCode> {
         Output::Text => {
             for t in &found {
                 let year = t.year.map(|y| y.to_string()).unwrap_or_else(|| "-".into());
-                let binding = t.binding.as_deref().map(|b| format!("  [{b}]")).unwrap_or_default();
+                let binding = t.binding.map(|b| format!("  [{b}]")).unwrap_or_default();
                 writeln!(out, "{}/{:<12} {:<5} {:<14} {}{binding}", t.doc, t.passage_id, year, t.amount(), t.metric)?;
             }
         }

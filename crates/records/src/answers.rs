@@ -99,7 +99,7 @@ impl Annotator {
             value: Some(t.value.clone()),
             unit: (!t.unit.is_empty()).then(|| t.unit.clone()),
             year: t.year,
-            binding: t.binding.clone(),
+            binding: t.binding.map(|b| b.as_str().to_string()),
             doc: t.doc.clone(),
             passage_id: t.passage_id.clone(),
             url: plansearch_corpus::permalink_path(&t.doc, &t.passage_id),

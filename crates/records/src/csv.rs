@@ -51,7 +51,7 @@ pub fn targets<'a>(targets: impl IntoIterator<Item = &'a Target>) -> String {
             t.unit.clone(),
             t.comparator.as_str().to_string(),
             t.year.map(|y| y.to_string()).unwrap_or_default(),
-            t.binding.clone().unwrap_or_default(),
+            t.binding.map(|b| b.as_str()).unwrap_or_default().to_string(),
             t.sentence.clone(),
         ]));
     }

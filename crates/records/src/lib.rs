@@ -23,7 +23,7 @@ use plansearch_corpus::{Corpus, Passage};
 pub use answers::Annotator;
 pub use cite::{citations, cite, cite_many, cite_on, doc_title, Citations, CiteDate, CiteFormat, DocTitle};
 pub use projects::{extract_projects, filter_projects, PanelInfo, Project};
-pub use targets::{extract, parse_binding, Comparator, Kind, Source, Target, TargetFilter};
+pub use targets::{extract, Binding, Comparator, Kind, Source, Target, TargetFilter};
 pub use verify::{Verdict, Verification, Verifier, VerifyError, MAX_QUOTE_CHARS};
 
 /// Every target (and `achieved` result) of every document of a corpus.

@@ -138,9 +138,9 @@ fn target_query(state: &AppState, params: &HashMap<String, String>) -> Result<Ta
         filter.year = Some(year.ok_or_else(|| bad(format!("year must be a year such as 2025, not {y:?}")))?);
     }
     if let Some(b) = get("binding") {
-        let b =
-            plansearch_records::parse_binding(b).ok_or_else(|| bad(format!("binding must be 约束性 (binding) or 预期性 (indicative), not {b:?}")))?;
-        filter.binding = Some(b.to_string());
+        let b = plansearch_records::Binding::parse(b)
+            .ok_or_else(|| bad(format!("binding must be 约束性 (binding) or 预期性 (indicative), not {b:?}")))?;
+        filter.binding = Some(b);
     }
     let kind = get("kind").unwrap_or("target").to_ascii_lowercase();
     filter.kind = match kind.as_str() {
@@ -169,7 +169,7 @@ fn select<'a>(state: &'a AppState, tq: &TargetQuery) -> Vec<&'a Row> {
             "unit" => (None, t.unit.clone()),
             "year" => (t.year.map(f64::from), String::new()),
             "chapter" => (t.chapter.map(f64::from), String::new()),
-            "binding" => (None, t.binding.clone().unwrap_or_default()),
+            "binding" => (None, t.binding.map(|b| b.as_str()).unwrap_or_default().to_string()),
             "kind" => (None, t.kind.as_str().to_string()),
             "source" => (None, t.source.as_str().to_string()),
             "comparator" => (None, t.comparator.as_str().to_string()),
@@ -241,7 +241,7 @@ fn target_link(tq: &TargetQuery, extra: &[(&str, String)]) -> String {
         ("q".into(), tq.filter.query.clone()),
         ("chapter".into(), tq.filter.chapter.map(|c| c.to_string()).unwrap_or_default()),
         ("year".into(), tq.filter.year.map(|y| y.to_string()).unwrap_or_default()),
-        ("binding".into(), tq.filter.binding.clone().unwrap_or_default()),
+        ("binding".into(), tq.filter.binding.map(|b| b.as_str()).unwrap_or_default().to_string()),
         ("kind".into(), if tq.kind == "target" { String::new() } else { tq.kind.clone() }),
         ("sort".into(), if tq.sort == "order" { String::new() } else { tq.sort.clone() }),
         ("dir".into(), if tq.desc { "desc".into() } else { String::new() }),
