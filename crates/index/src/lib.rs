@@ -176,7 +176,9 @@ pub fn corpus_fingerprint(corpus_root: &Path) -> Result<String, IndexError> {
         eat(dir.file_name().unwrap_or_default().as_encoded_bytes());
         let mut files = vec![md, dir.join("glossary.tsv")];
         if let Ok(rd) = std::fs::read_dir(dir.join(plansearch_corpus::EN_DIR)) {
-            let mut en: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+            // Only the translations (`*.jsonl`, what `load_translations` reads): the term lists
+            // and reviewed exceptions beside them are for the tests and change no index.
+            let mut en: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "jsonl")).collect();
             en.sort();
             files.extend(en);
         }
