@@ -13,7 +13,8 @@
 # Settings (environment): LOAD_DURATION (s, default 30), LOAD_CONNECTIONS (64), LOAD_CACHE (the server's --cache-bytes, 67108864; 0 measures every search uncached),
 # LOAD_THREADS (wrk threads, default nproc), LOAD_TIMEOUT (wrk's per-request timeout, 5s),
 # LOAD_LIMIT (hits per search, 10), LOAD_SLOW_MS (single-query check threshold, 200).
-# Output also goes to target/load/ (wrk outputs, RSS samples, summary.md, server.log).
+# Output also goes to target/load/ (wrk outputs, RSS samples, summary.md, server.log); earlier
+# runs are written up in docs/load-results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

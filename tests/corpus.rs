@@ -310,7 +310,18 @@ fn ingest_of_a_truncated_source_fails_clearly() {
 
 #[test]
 fn ingest_of_a_missing_source_fails_clearly() {
-    ingest_fails_and_writes_nothing(|p| std::fs::remove_file(p).unwrap(), "No such file");
+    // The message names the file; the OS's wording ("No such file…") is not ours to assert.
+    ingest_fails_and_writes_nothing(|p| std::fs::remove_file(p).unwrap(), "caidian");
+    let dir = temp_copy_of_caidian();
+    let source = dir.path().join("caidian/source.txt");
+    std::fs::remove_file(&source).unwrap();
+    match plansearch_corpus::ingest(&dir.path().join("caidian")) {
+        Err(plansearch_corpus::CorpusError::Io { path, source: e }) => {
+            assert_eq!(path, source);
+            assert_eq!(e.kind(), std::io::ErrorKind::NotFound);
+        }
+        other => panic!("expected a missing-file error naming source.txt, got {other:?}"),
+    }
 }
 
 #[test]

@@ -216,3 +216,21 @@ fn every_index_file_is_as_readable_as_its_folder() {
     }
     assert!(files > 5, "{files} files");
 }
+
+#[test]
+fn editing_a_test_only_term_list_leaves_the_index_current_while_a_translation_makes_it_stale() {
+    let dir = temp_copy_of_caidian();
+    let fingerprint = || plansearch_index::corpus_fingerprint(dir.path()).unwrap();
+    let before = fingerprint();
+    let append = |name: &str, line: &str| {
+        let p = dir.path().join("caidian/en").join(name);
+        let mut text = std::fs::read_to_string(&p).unwrap();
+        text.push_str(line);
+        std::fs::write(&p, text).unwrap();
+    };
+    append("terms.ch04.tsv", "莲藕\tlotus root\n");
+    append("number_exceptions.tsv", "\n");
+    assert_eq!(fingerprint(), before, "the term lists and reviewed exceptions change no index");
+    append("ch04.jsonl", "\n");
+    assert_ne!(fingerprint(), before, "a translation file is part of the index");
+}

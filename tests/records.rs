@@ -681,6 +681,27 @@ fn csv_quotes_commas_quotes_and_newlines_and_neutralises_formulas() {
 }
 
 #[test]
+fn kind_on_the_command_line_picks_targets_achieved_results_or_both_and_help_lists_them() {
+    let kinds = |kind: &str| -> Vec<Target> {
+        let out = run_plansearch(&["targets", "--json", "--kind", kind]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let (target, achieved, all) = (kinds("target"), kinds("achieved"), kinds("all"));
+    assert!(!target.is_empty() && target.iter().all(|t| t.kind == Kind::Target));
+    assert!(!achieved.is_empty() && achieved.iter().all(|t| t.kind == Kind::Achieved));
+    assert_eq!(all.len(), target.len() + achieved.len());
+    let out = run_plansearch(&["targets", "--kind", "goals"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("target") && err.contains("achieved") && err.contains("all"), "names the kinds: {err}");
+    let help = String::from_utf8(run_plansearch(&["targets", "--help"]).stdout).unwrap();
+    assert!(help.contains("[possible values: target, achieved, all]"), "{help}");
+    let help = String::from_utf8(run_plansearch(&["search", "--help"]).stdout).unwrap();
+    assert!(help.contains("[possible values: auto, zh, en]"), "{help}");
+}
+
+#[test]
 fn targets_and_projects_on_the_command_line_in_every_format() {
     // The query matches the metric or the sentence: both quantities of the lotus sentence.
     let out = run_plansearch(&["targets", "--csv", "--chapter", "7", "莲藕基地"]);

@@ -562,3 +562,16 @@ fn two_builds_of_the_same_corpus_rank_every_judged_query_the_same() {
         }
     }
 }
+
+#[test]
+fn a_stored_passage_that_does_not_read_is_an_error_that_keeps_serde_s_cause_up_to_the_web() {
+    let serde = serde_json::from_str::<plansearch_corpus::Passage>("{\"doc\":").unwrap_err();
+    let err = plansearch_search::SearchError::from(serde);
+    let cause = std::error::Error::source(&err).expect("the serde error is kept as the cause");
+    assert!(cause.is::<serde_json::Error>(), "{cause:?}");
+    assert!(err.to_string().starts_with("a stored passage could not be read: "), "{err}");
+    // The web's error is an error too: it reads in a log as in the response body, and the
+    // user sees no internals.
+    let web: Box<dyn std::error::Error> = Box::new(plansearch_web::AppError::from(err));
+    assert_eq!(web.to_string(), "500 Internal Server Error internal: Something went wrong on our side. 服务器内部错误。");
+}

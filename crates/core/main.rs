@@ -50,8 +50,8 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         offset: usize,
         /// The query's language: auto (decide from the letters), zh, or en (English or pinyin).
-        #[arg(long, default_value = "auto", value_parser = ["auto", "zh", "en"])]
-        lang: String,
+        #[arg(long, value_enum, default_value_t = LangArg::Auto)]
+        lang: LangArg,
     },
     /// List the plan's quantitative targets (and, with --kind, the “十三五” results achieved).
     Targets {
@@ -69,8 +69,8 @@ enum Command {
         /// 约束性 (binding) or 预期性 (indicative), from the indicator table.
         #[arg(long)]
         binding: Option<String>,
-        #[arg(long, default_value = "target", value_parser = ["target", "achieved", "all"])]
-        kind: String,
+        #[arg(long, value_enum, default_value_t = records_cli::KindArg::Target)]
+        kind: records_cli::KindArg,
     },
     /// List the rows of the panels' project tables; QUERY words must all occur in a field.
     Projects {
@@ -114,6 +114,25 @@ fn main() -> ExitCode {
     }
 }
 
+/// `--lang`: the spellings the command line accepts; the web's `lang=` also takes `cn`,
+/// `chinese` and `english` (`Lang::parse`).
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LangArg {
+    Auto,
+    Zh,
+    En,
+}
+
+impl From<LangArg> for plansearch_search::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Auto => plansearch_search::Lang::Auto,
+            LangArg::Zh => plansearch_search::Lang::Zh,
+            LangArg::En => plansearch_search::Lang::En,
+        }
+    }
+}
+
 #[derive(clap::Args)]
 struct ServeArgs {
     /// The address to listen on; loopback unless you say otherwise.
@@ -148,7 +167,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Passages { json } => passages(&cli.corpus, json),
         Command::Build => build(&cli.corpus, &cli.index),
         Command::Serve(args) => serve(&cli.corpus, &cli.index, args),
-        Command::Search { query, json, limit, offset, lang } => search(&cli.corpus, &cli.index, &query.join(" "), json, limit, offset, &lang),
+        Command::Search { query, json, limit, offset, lang } => search(&cli.corpus, &cli.index, &query.join(" "), json, limit, offset, lang.into()),
         Command::Targets { query, json, csv, chapter, year, binding, kind } => {
             let output = records_cli::Output::from_flags(json, csv);
             records_cli::targets(&cli.corpus, records_cli::TargetArgs { query: query.join(" "), chapter, year, binding, kind, output })
@@ -276,13 +295,12 @@ fn search(
     json: bool,
     limit: usize,
     offset: usize,
-    lang: &str,
+    lang: plansearch_search::Lang,
 ) -> anyhow::Result<ExitCode> {
     if q.chars().count() > plansearch_search::MAX_QUERY_CHARS {
         anyhow::bail!("the query has {} characters; the limit is {}", q.chars().count(), plansearch_search::MAX_QUERY_CHARS);
     }
     let engine = open_engine(corpus, index)?;
-    let lang = plansearch_search::Lang::parse(lang).unwrap_or_default();
     let req = plansearch_search::Request { q: q.to_string(), limit: limit.min(plansearch_search::MAX_LIMIT), offset, lang, ..Default::default() };
     let mut res = engine.search(&req)?;
     // Target badges and answers, as the web API gives them: targets need the whole plan of

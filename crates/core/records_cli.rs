@@ -33,12 +33,31 @@ fn load(corpus: &Path) -> anyhow::Result<Vec<Passage>> {
     Ok(c.passages())
 }
 
+/// `--kind`: targets, the “十三五” results achieved, or both.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KindArg {
+    Target,
+    Achieved,
+    All,
+}
+
+impl KindArg {
+    /// The record kind to keep; `None` keeps both.
+    fn kind(self) -> Option<Kind> {
+        match self {
+            KindArg::Target => Some(Kind::Target),
+            KindArg::Achieved => Some(Kind::Achieved),
+            KindArg::All => None,
+        }
+    }
+}
+
 pub struct TargetArgs {
     pub query: String,
     pub chapter: Option<u32>,
     pub year: Option<u32>,
     pub binding: Option<String>,
-    pub kind: String,
+    pub kind: KindArg,
     pub output: Output,
 }
 
@@ -56,13 +75,7 @@ pub fn targets(corpus: &Path, a: TargetArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let all = targets::extract(&passages);
-    let filter = TargetFilter {
-        query: a.query.clone(),
-        chapter: a.chapter,
-        year: a.year,
-        binding,
-        kind: if a.kind == "all" { None } else { Kind::parse(&a.kind) },
-    };
+    let filter = TargetFilter { query: a.query.clone(), chapter: a.chapter, year: a.year, binding, kind: a.kind.kind() };
     let found = filter.apply(&all);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match a.output {
@@ -81,7 +94,7 @@ pub fn targets(corpus: &Path, a: TargetArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     if found.is_empty() {
-        eprintln!("plansearch: no {} match these filters ({} records in all)", if a.kind == "all" { "records" } else { "targets" }, all.len());
+        eprintln!("plansearch: no {} match these filters ({} records in all)", if a.kind == KindArg::All { "records" } else { "targets" }, all.len());
     } else if a.output == Output::Text {
         eprintln!("{} of {} records", found.len(), all.len());
     }

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use crate::model::{parse_chinese_number, Block, Chapter, Document, Panel, PanelBlock, Section, Table};
 use crate::repairs::{PanelFormat, Repairs};
 use crate::text::{ends_sentence, is_counted, normalize_spaces, strip_bookmarks};
-use crate::IngestError;
+use crate::CorpusError;
 
 /// A panel assembled from one or more ranges of `panels.tsv`.
 struct Group {
@@ -64,8 +64,8 @@ pub struct Converted {
 }
 
 /// Convert one source text. `name` is used in error messages.
-pub fn convert(slug: &str, name: &str, source: &str, repairs: &Repairs) -> Result<Converted, IngestError> {
-    let err = |line: usize, message: String| IngestError::Source { path: name.into(), line, message };
+pub fn convert(slug: &str, name: &str, source: &str, repairs: &Repairs) -> Result<Converted, CorpusError> {
+    let err = |line: usize, message: String| CorpusError::Source { path: name.into(), line, message };
     if source.trim().is_empty() {
         return Err(err(1, "the source is empty".into()));
     }
@@ -306,7 +306,7 @@ enum Role {
 }
 
 /// Decide what each paragraph with a dropped heading opens (see the module docs).
-fn dropped_roles(events: &[Event], groups: &[Group]) -> Result<HashMap<usize, Role>, IngestError> {
+fn dropped_roles(events: &[Event], groups: &[Group]) -> Result<HashMap<usize, Role>, CorpusError> {
     let mut roles = HashMap::new();
     // The chapter number in force at each event, counting explicit chapters only, is not
     // enough: walk and track the chapter as the roles are decided.
@@ -338,7 +338,7 @@ fn dropped_roles(events: &[Event], groups: &[Group]) -> Result<HashMap<usize, Ro
                 let intro = intro.filter(|&at| next_panel_chapter(events, groups, run[at]) == Some(chapter + 1));
                 if before_first_section && intro.is_none() {
                     let line = if let Event::Para { line, .. } = &events[run[0]] { *line } else { 0 };
-                    return Err(IngestError::Source {
+                    return Err(CorpusError::Source {
                         path: "source".into(),
                         line,
                         message: "第一节 restarts here, but no numbered panel shows which chapter begins".into(),

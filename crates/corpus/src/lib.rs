@@ -31,8 +31,10 @@ pub const PLAN_MD: &str = "plan.zh.md";
 /// The file name of the extracted source that `ingest` converts.
 pub const SOURCE_TXT: &str = "source.txt";
 
+/// What went wrong reading or converting the corpus (ingesting and loading alike), naming
+/// the file and, where there is one, the line.
 #[derive(Debug, thiserror::Error)]
-pub enum IngestError {
+pub enum CorpusError {
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
     #[error("{}: not UTF-8 text (first bad byte at offset {offset})", path.display())]
@@ -48,13 +50,13 @@ pub enum IngestError {
 }
 
 /// Read a file as UTF-8, naming the file in any error.
-pub fn read_utf8(path: &Path) -> Result<String, IngestError> {
-    let bytes = std::fs::read(path).map_err(|e| IngestError::Io { path: path.to_path_buf(), source: e })?;
-    String::from_utf8(bytes).map_err(|e| IngestError::NotUtf8 { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() })
+pub fn read_utf8(path: &Path) -> Result<String, CorpusError> {
+    let bytes = std::fs::read(path).map_err(|e| CorpusError::Io { path: path.to_path_buf(), source: e })?;
+    String::from_utf8(bytes).map_err(|e| CorpusError::NotUtf8 { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() })
 }
 
 /// Convert `dir/source.txt` (with the repairs beside it) into a document.
-pub fn convert_dir(dir: &Path) -> Result<convert::Converted, IngestError> {
+pub fn convert_dir(dir: &Path) -> Result<convert::Converted, CorpusError> {
     let slug = slug_of(dir);
     let source_path = dir.join(SOURCE_TXT);
     let source = read_utf8(&source_path)?;
@@ -72,13 +74,13 @@ pub struct IngestOutcome {
 
 /// Convert `dir/source.txt` and write `dir/plan.zh.md` atomically (a temporary file renamed
 /// into place), only when it differs. On any error nothing is written.
-pub fn ingest(dir: &Path) -> Result<IngestOutcome, IngestError> {
+pub fn ingest(dir: &Path) -> Result<IngestOutcome, CorpusError> {
     let doc = convert_dir(dir)?.document;
     let md = markdown::write(&doc);
     // Prove the Markdown reads back to the same document before it replaces anything.
-    let back = markdown::read(&doc.slug, &md).map_err(|e| IngestError::Markdown { path: dir.join(PLAN_MD), source: e })?;
+    let back = markdown::read(&doc.slug, &md).map_err(|e| CorpusError::Markdown { path: dir.join(PLAN_MD), source: e })?;
     if back != doc {
-        return Err(IngestError::Source {
+        return Err(CorpusError::Source {
             path: dir.join(PLAN_MD),
             line: 0,
             message: "the Markdown does not read back to the converted document".into(),
@@ -93,8 +95,8 @@ pub fn ingest(dir: &Path) -> Result<IngestOutcome, IngestError> {
 }
 
 /// Write a file through a temporary file in the same folder and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IngestError> {
-    let io = |e: std::io::Error| IngestError::Io { path: path.to_path_buf(), source: e };
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CorpusError> {
+    let io = |e: std::io::Error| CorpusError::Io { path: path.to_path_buf(), source: e };
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
@@ -130,7 +132,7 @@ pub struct Translation {
 pub const EN_DIR: &str = "en";
 
 /// Read every `*.jsonl` translation file of a document folder, in file-name order.
-pub fn load_translations(dir: &Path) -> Result<Vec<Translation>, IngestError> {
+pub fn load_translations(dir: &Path) -> Result<Vec<Translation>, CorpusError> {
     let en = dir.join(EN_DIR);
     let mut files: Vec<PathBuf> = match std::fs::read_dir(&en) {
         Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "jsonl")).collect(),
@@ -142,7 +144,7 @@ pub fn load_translations(dir: &Path) -> Result<Vec<Translation>, IngestError> {
         let text = read_utf8(&f)?;
         for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
             let t: Translation =
-                serde_json::from_str(line).map_err(|e| IngestError::Repair { path: f.clone(), line: n + 1, message: e.to_string() })?;
+                serde_json::from_str(line).map_err(|e| CorpusError::Repair { path: f.clone(), line: n + 1, message: e.to_string() })?;
             out.push(t);
         }
     }
@@ -164,7 +166,7 @@ fn english_title(heading: &str) -> Option<String> {
 }
 
 impl Corpus {
-    pub fn load(root: &Path) -> Result<Corpus, IngestError> {
+    pub fn load(root: &Path) -> Result<Corpus, CorpusError> {
         let mut documents = Vec::new();
         let mut translations = std::collections::HashMap::new();
         for dir in Self::document_dirs(root)? {
@@ -173,21 +175,21 @@ impl Corpus {
                 continue;
             }
             let md = read_utf8(&path)?;
-            let doc = markdown::read(&slug_of(&dir), &md).map_err(|e| IngestError::Markdown { path: path.clone(), source: e })?;
+            let doc = markdown::read(&slug_of(&dir), &md).map_err(|e| CorpusError::Markdown { path: path.clone(), source: e })?;
             for t in load_translations(&dir)? {
                 translations.insert((doc.slug.clone(), t.id.clone()), t);
             }
             documents.push(doc);
         }
         if documents.is_empty() {
-            return Err(IngestError::Empty { path: root.to_path_buf() });
+            return Err(CorpusError::Empty { path: root.to_path_buf() });
         }
         Ok(Corpus { root: root.to_path_buf(), documents, translations })
     }
 
     /// The document folders under the corpus root, `caidian` first, then by name.
-    pub fn document_dirs(root: &Path) -> Result<Vec<PathBuf>, IngestError> {
-        let io = |e| IngestError::Io { path: root.to_path_buf(), source: e };
+    pub fn document_dirs(root: &Path) -> Result<Vec<PathBuf>, CorpusError> {
+        let io = |e| CorpusError::Io { path: root.to_path_buf(), source: e };
         let mut dirs: Vec<PathBuf> = std::fs::read_dir(root).map_err(io)?.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect();
         dirs.sort_by_key(|d| (slug_of(d) != "caidian", slug_of(d)));
         Ok(dirs)

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::model::Table;
 use crate::text::normalize_spaces;
-use crate::IngestError;
+use crate::CorpusError;
 
 /// One row of `panels.tsv`: a contiguous range of source lines (1-based, inclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +41,7 @@ pub struct Repairs {
 
 impl Repairs {
     /// Load the repairs kept beside a source. A document without `panels.tsv` has none.
-    pub fn load(dir: &Path) -> Result<Repairs, IngestError> {
+    pub fn load(dir: &Path) -> Result<Repairs, CorpusError> {
         let mut repairs = Repairs::default();
         let panels_path = dir.join("panels.tsv");
         if !panels_path.exists() {
@@ -52,7 +52,7 @@ impl Repairs {
             if line.trim().is_empty() {
                 continue;
             }
-            let bad = |why: &str| IngestError::Repair { path: panels_path.clone(), line: n + 1, message: why.to_string() };
+            let bad = |why: &str| CorpusError::Repair { path: panels_path.clone(), line: n + 1, message: why.to_string() };
             let cols: Vec<&str> = line.split('\t').collect();
             if cols.len() < 6 {
                 return Err(bad("expected start, body, end, id, title, format[, file]"));
@@ -104,15 +104,15 @@ impl Repairs {
     }
 }
 
-fn read(path: &Path) -> Result<String, IngestError> {
-    let bytes = std::fs::read(path).map_err(|e| IngestError::Io { path: path.to_path_buf(), source: e })?;
-    String::from_utf8(bytes).map_err(|e| IngestError::NotUtf8 { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() })
+fn read(path: &Path) -> Result<String, CorpusError> {
+    let bytes = std::fs::read(path).map_err(|e| CorpusError::Io { path: path.to_path_buf(), source: e })?;
+    String::from_utf8(bytes).map_err(|e| CorpusError::NotUtf8 { path: path.to_path_buf(), offset: e.utf8_error().valid_up_to() })
 }
 
 /// A transcription: `#` comments, a column-name line, then rows; cells tab-separated.
-pub fn read_table(path: &Path) -> Result<Table, IngestError> {
+pub fn read_table(path: &Path) -> Result<Table, CorpusError> {
     let text = read(path)?;
-    parse_table(&text).map_err(|(line, message)| IngestError::Repair { path: PathBuf::from(path), line, message })
+    parse_table(&text).map_err(|(line, message)| CorpusError::Repair { path: PathBuf::from(path), line, message })
 }
 
 fn parse_table(text: &str) -> Result<Table, (usize, String)> {

@@ -41,11 +41,13 @@ pub enum IndexError {
     #[error("the index: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
     #[error(transparent)]
-    Corpus(#[from] plansearch_corpus::IngestError),
+    Corpus(#[from] plansearch_corpus::CorpusError),
     #[error("no index in {} (run `plansearch build`)", .0.display())]
     Missing(PathBuf),
     #[error("the index in {} is unusable: {why}", path.display())]
     Broken { path: PathBuf, why: String },
+    #[error("passage {doc}/{id} could not be stored as JSON: {source}")]
+    Stored { doc: String, id: String, source: serde_json::Error },
     #[error("another build of {} is running (lock file {}); wait for it to finish", dir.display(), dir.join(LOCK).display())]
     Busy { dir: PathBuf },
 }
@@ -174,7 +176,9 @@ pub fn corpus_fingerprint(corpus_root: &Path) -> Result<String, IndexError> {
         eat(dir.file_name().unwrap_or_default().as_encoded_bytes());
         let mut files = vec![md, dir.join("glossary.tsv")];
         if let Ok(rd) = std::fs::read_dir(dir.join(plansearch_corpus::EN_DIR)) {
-            let mut en: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+            // Only the translations (`*.jsonl`, what `load_translations` reads): the term lists
+            // and reviewed exceptions beside them are for the tests and change no index.
+            let mut en: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "jsonl")).collect();
             en.sort();
             files.extend(en);
         }
@@ -433,6 +437,8 @@ fn write_index(
                     panels.len() as u64
                 }),
             };
+            // The stored JSON is what search gives back: never index a passage without it.
+            let json = serde_json::to_string(&p).map_err(|source| IndexError::Stored { doc: p.doc.clone(), id: p.id.clone(), source })?;
             let mut d = doc!(
                 f.key => key(&p.doc, &p.id),
                 f.doc => p.doc.clone(),
@@ -448,7 +454,7 @@ fn write_index(
                 f.en => p.text_en.clone().unwrap_or_default(),
                 f.en_grams => p.text_en.clone().unwrap_or_default(),
                 f.heading_en => heading_text_en(&p),
-                f.json => serde_json::to_string(&p).unwrap_or_default(),
+                f.json => json,
             );
             if let Some(s) = &p.section {
                 d.add_text(f.section, &s.number);

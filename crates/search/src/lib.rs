@@ -73,7 +73,9 @@ pub enum SearchError {
     #[error("the index: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
     #[error("a stored passage could not be read: {0}")]
-    Stored(String),
+    Stored(#[from] serde_json::Error),
+    #[error("a stored passage has no JSON")]
+    NotStored,
 }
 
 /// The search engine over one open index.
@@ -268,8 +270,8 @@ impl Engine {
 
     fn passage(&self, searcher: &tantivy::Searcher, addr: DocAddress) -> Result<Passage, SearchError> {
         let doc: TantivyDocument = searcher.doc(addr)?;
-        let json = doc.get_first(self.fields().json).and_then(|v| v.as_str()).ok_or_else(|| SearchError::Stored("no json".into()))?;
-        serde_json::from_str(json).map_err(|e| SearchError::Stored(e.to_string()))
+        let json = doc.get_first(self.fields().json).and_then(|v| v.as_str()).ok_or(SearchError::NotStored)?;
+        Ok(serde_json::from_str(json)?)
     }
 
     /// One passage by document and id.

@@ -7,7 +7,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-#[derive(Debug, Clone)]
+/// Displayed as `404 not_found: …` (status, code, message), so it reads in a log or an error
+/// chain as it does in the response body.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{status} {code}: {message}")]
 pub struct AppError {
     pub status: StatusCode,
     pub code: &'static str,
