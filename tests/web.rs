@@ -222,6 +222,59 @@ async fn a_broad_query_pages_by_ten_and_page_two_starts_at_eleven() {
 }
 
 #[tokio::test]
+async fn every_link_of_a_filtered_search_keeps_its_filters() {
+    // A company filter alone: one passage, every link of the page still filters by it.
+    let company = format!("company={}", enc("格力"));
+    let uri = format!("/search?q=&{company}");
+    let doc = page(&uri).await;
+    assert_eq!(total(&doc), 1);
+    let chapters: Vec<String> = all(&doc, "aside.facets li a").into_iter().map(href).filter(|h| h.contains("chapter=")).collect();
+    let views: Vec<String> = all(&doc, ".viewtoggle a").into_iter().map(href).collect();
+    let bars: Vec<String> = all(&doc, ".hitmap .bar").into_iter().map(href).collect();
+    assert!(!chapters.is_empty() && views.len() == 3 && bars.len() == 15, "{chapters:?} {views:?} {bars:?}");
+    for h in chapters.iter().chain(&views).chain(&bars) {
+        assert!(h.contains(&company), "{uri}: the link {h} drops the company filter");
+    }
+    assert_eq!(total(&page(&chapters[0]).await), 1, "{}", chapters[0]);
+    let hidden: Vec<(String, String)> = all(&doc, "form.search input[type=hidden]")
+        .into_iter()
+        .map(|i| (i.value().attr("name").unwrap().to_string(), i.value().attr("value").unwrap().to_string()))
+        .collect();
+    assert!(hidden.contains(&("company".into(), "格力".into())), "the search box keeps the filter: {hidden:?}");
+
+    // The pager too, with every other filter.
+    let uri = format!("/search?q=&company={}&kind=table&limit=2", enc("汽车"));
+    let doc = page(&uri).await;
+    assert!(total(&doc) > 2, "{uri}");
+    let next = href(one(&doc, "nav.pager a[rel=next]"));
+    for part in [format!("company={}", enc("汽车")), "kind=table_row".to_string()] {
+        assert!(next.contains(&part), "{uri}: the next page {next} drops {part}");
+    }
+    let two = page(&next).await;
+    assert_eq!(total(&two), total(&doc), "{next}");
+}
+
+#[tokio::test]
+async fn pagination_keeps_the_page_size_and_the_language() {
+    let q = "发展";
+    let doc = page(&format!("/search?q={}&limit=3&lang=zh", enc(q))).await;
+    assert_eq!(hit_ids(&doc).len(), 3);
+    let next = href(one(&doc, "nav.pager a[rel=next]"));
+    assert!(next.contains("limit=3") && next.contains("lang=zh"), "{next}");
+    let two = page(&next).await;
+    assert_eq!(one(&two, "ol.hits").value().attr("start"), Some("4"), "{next}: page 2 starts at hit 4");
+    let api = api(&format!("/api/search?q={}&offset=3&limit=3&lang=zh", enc(q))).await;
+    let expected: Vec<&str> = api["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert_eq!(hit_ids(&two), expected);
+    let prev = href(one(&two, "nav.pager a[rel=prev]"));
+    assert!(prev.contains("limit=3") && prev.contains("lang=zh"), "{prev}");
+    assert_eq!(hit_ids(&page(&prev).await), hit_ids(&doc));
+    for h in all(&two, ".viewtoggle a").into_iter().map(href) {
+        assert!(h.contains("limit=3") && h.contains("lang=zh"), "{h}");
+    }
+}
+
+#[tokio::test]
 async fn no_result_says_how_the_query_was_read_and_suggests_one_that_finds_something() {
     // Chapter 3 (innovation) never mentions lotus root.
     let q = "chapter:3 莲藕";

@@ -45,11 +45,11 @@ pub use bilingual::Translator;
 pub use facets::{FacetCollector, FacetCounts};
 pub use hit::{breadcrumb, breadcrumb_en, english_spans, highlight_spans};
 pub use prepare::{required_words, MAX_UNITS};
-pub use query::{parse, Filters, Parsed, Unit, MAX_QUERY_CHARS};
+pub use query::{parse, Filters, Parsed, Unit, FILTER_NAMES, MAX_QUERY_CHARS};
 pub use response::*;
 pub use synonyms::Synonyms;
 
-use compile::{merge_filters, ranked};
+use compile::ranked;
 use hit::make_hit;
 use prepare::{Prepared, ReadState};
 
@@ -111,7 +111,7 @@ impl Engine {
         let limit = req.limit.clamp(1, MAX_LIMIT);
         let offset = req.offset.min(MAX_OFFSET);
         let mut parsed = parse(&req.q);
-        merge_filters(&mut parsed, &req.filters);
+        parsed.filters.merge(&req.filters);
         // A query's cost is bounded by what it shows: at most MAX_UNITS units are read.
         let mut room = MAX_UNITS;
         let units = parsed.groups.iter().map(Vec::len).sum::<usize>();

@@ -20,8 +20,8 @@ use plansearch_search::Engine;
 use serde_json::json;
 
 use crate::admission::Cost;
-use crate::pages::encode;
 use crate::params::decode;
+use crate::params::encode;
 use crate::{AppError, AppState};
 
 /// One target as the page lists it.
