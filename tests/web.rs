@@ -324,6 +324,32 @@ async fn a_passage_page_marks_the_query_and_keeps_it_on_its_links() {
 }
 
 #[tokio::test]
+async fn a_passage_page_marks_the_same_words_as_the_hit_that_linked_to_it() {
+    // 城市内涝 is not in the plan; its synonym 城市排涝 is, and the hit marks that.
+    let q = "城市内涝";
+    let res = api(&format!("/api/search?q={}", enc(q))).await;
+    let hits = res["hits"].as_array().unwrap();
+    assert!(!hits.is_empty(), "{q}: no hit");
+    let marked = |text: &str, spans: &Value| -> Vec<String> {
+        spans.as_array().unwrap().iter().map(|s| chars(text, s[0].as_u64().unwrap() as usize, s[1].as_u64().unwrap() as usize)).collect()
+    };
+    let mut saw_synonym = false;
+    for h in hits.iter().take(3) {
+        let zh = marked(h["text"].as_str().unwrap(), &h["highlights"]);
+        saw_synonym |= zh.iter().any(|m| m.contains("排涝"));
+        let link = format!("{}?q={}", h["url"].as_str().unwrap(), enc(q));
+        let doc = page(&link).await;
+        let on_page: Vec<String> = all(&doc, ".text.zh mark").into_iter().map(text).collect();
+        assert_eq!(on_page, zh, "{link}: the passage page marks other words than its hit");
+        if let Some(en) = h["text_en"].as_str() {
+            let on_page: Vec<String> = all(&doc, ".text.en mark").into_iter().map(text).collect();
+            assert_eq!(on_page, marked(en, &h["highlights_en"]), "{link}: English marks differ from the hit's");
+        }
+    }
+    assert!(saw_synonym, "{q}: no hit marks the synonym 城市排涝");
+}
+
+#[tokio::test]
 async fn the_default_document_needs_no_name_and_an_unknown_passage_is_a_404_page() {
     let doc = page("/p/4.1.1").await;
     assert_eq!(text(one(&doc, "#pid")), "caidian/4.1.1");

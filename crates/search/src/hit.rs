@@ -41,7 +41,18 @@ fn highlight_normalized(hay: &[char], units: &[(String, Vec<String>)]) -> (Vec<(
     (highlight::merge(spans), tier)
 }
 
-pub(crate) fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>], translator: &Translator) -> Hit {
+/// Highlight spans: `[start, end)` character offsets on a stored text.
+pub type Spans = Vec<(usize, usize)>;
+
+/// What a search marks in one passage: spans in its text and its translation, and the tier
+/// they show it matched at. The one rule for hits and the passage page ([`crate::Engine::highlight`]).
+pub(crate) struct Marks {
+    pub(crate) zh: Spans,
+    pub(crate) en: Spans,
+    pub(crate) tier: Tier,
+}
+
+pub(crate) fn marks(p: &Passage, groups: &[Vec<Prepared>], translator: &Translator) -> Marks {
     // Chinese: for each group, the Chinese alternative that occurs (else the typed words).
     let hay = normalize(&p.text);
     let mut zh_units: Vec<(String, Vec<String>)> = Vec::new();
@@ -109,6 +120,11 @@ pub(crate) fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>], trans
     } else {
         tier.min(zh_tier.max(if highlights_en.is_empty() { Tier::Some } else { Tier::AllWords }))
     };
+    Marks { zh: highlights, en: highlights_en, tier }
+}
+
+pub(crate) fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>], translator: &Translator) -> Hit {
+    let Marks { zh: highlights, en: highlights_en, tier } = marks(&p, groups, translator);
     let snip = highlight::snippet(&p.text, &highlights, SNIPPET_CHARS);
     let snippet: String = p.text.chars().skip(snip.start).take(snip.end - snip.start).collect();
     let (snippet_en, snippet_en_highlights, snippet_en_html) = match &p.text_en {

@@ -167,25 +167,9 @@ fn render_passage(state: &AppState, doc: &str, id: &str, raw: Option<&str>, head
     let params = decode(raw).map_err(AppError::html)?;
     let view = load_passage(state, doc, id).map_err(AppError::html)?;
     let q = crate::params::query(&params).map_err(AppError::html)?;
-    // Highlight the query's units (or their words) in the passage.
-    let spans = if q.trim().is_empty() {
-        vec![]
-    } else {
-        let parsed = plansearch_search::parse(&q);
-        let units: Vec<(String, Vec<String>)> =
-            parsed.groups.iter().flatten().map(|u| (u.text.clone(), plansearch_search::required_words(&u.text))).collect();
-        plansearch_search::highlight_spans(&view.passage.text, &units).0
-    };
+    // The engine marks what the hit that linked here marked (synonyms, translations…).
+    let (spans, spans_en) = state.engine.highlight(&view.passage, &q);
     let text_html = Value::from_safe_string(highlight::to_html(&view.passage.text, &spans));
-    let spans_en = match (&view.passage.text_en, q.trim().is_empty()) {
-        (Some(en), false) => {
-            let parsed = plansearch_search::parse(&q);
-            let mut phrases: Vec<String> = parsed.groups.iter().flatten().map(|u| u.text.clone()).collect();
-            phrases.extend(parsed.groups.iter().flatten().filter_map(|u| state.engine.translator.english_of(&u.text).map(str::to_string)));
-            plansearch_search::english_spans(en, &phrases)
-        }
-        _ => vec![],
-    };
     let text_en_html = Value::from_safe_string(highlight::to_html(view.passage.text_en.as_deref().unwrap_or(""), &spans_en));
     let mut ctx_doc = state.outline.documents.iter().find(|d| d.slug == doc).map(|d| d.title.clone()).unwrap_or_default();
     if ctx_doc.is_empty() {
