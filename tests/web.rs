@@ -202,6 +202,22 @@ async fn the_hit_map_has_one_bar_per_chapter_linking_to_its_filter() {
 }
 
 #[tokio::test]
+async fn a_missing_title_is_said_in_the_same_words_on_every_page() {
+    // Chapter 5 prints no title: the facet, the hit map, the outline and the targets filter say so.
+    let missing = plansearch_corpus::missing_title();
+    let doc = page(&format!("/search?q={}", enc("中法武汉生态示范城"))).await;
+    let five = all(&doc, "aside.facets li a").into_iter().map(text).find(|t| t.starts_with("第五章")).expect("chapter 5 facet");
+    assert_eq!(five, format!("第五章 （{missing}）"));
+    let bar = all(&doc, ".hitmap .bar")[4].value().attr("title").unwrap().to_string();
+    assert!(bar.starts_with(&format!("第五章 {missing}:")), "{bar}");
+    let outline = page("/outline").await;
+    assert!(all(&outline, "em.missing").into_iter().all(|e| text(e) == missing));
+    let targets = page("/targets").await;
+    let option = all(&targets, "select[name=chapter] option").into_iter().map(text).find(|t| t.starts_with("第五章")).expect("chapter 5 option");
+    assert_eq!(option, format!("第五章 （{}）", plansearch_corpus::MISSING_TITLE_ZH));
+}
+
+#[tokio::test]
 async fn a_broad_query_pages_by_ten_and_page_two_starts_at_eleven() {
     let q = "发展";
     let doc = page(&format!("/search?q={}", enc(q))).await;
