@@ -202,6 +202,22 @@ async fn the_hit_map_has_one_bar_per_chapter_linking_to_its_filter() {
 }
 
 #[tokio::test]
+async fn a_missing_title_is_said_in_the_same_words_on_every_page() {
+    // Chapter 5 prints no title: the facet, the hit map, the outline and the targets filter say so.
+    let missing = plansearch_corpus::missing_title();
+    let doc = page(&format!("/search?q={}", enc("中法武汉生态示范城"))).await;
+    let five = all(&doc, "aside.facets li a").into_iter().map(text).find(|t| t.starts_with("第五章")).expect("chapter 5 facet");
+    assert_eq!(five, format!("第五章 （{missing}）"));
+    let bar = all(&doc, ".hitmap .bar")[4].value().attr("title").unwrap().to_string();
+    assert!(bar.starts_with(&format!("第五章 {missing}:")), "{bar}");
+    let outline = page("/outline").await;
+    assert!(all(&outline, "em.missing").into_iter().all(|e| text(e) == missing));
+    let targets = page("/targets").await;
+    let option = all(&targets, "select[name=chapter] option").into_iter().map(text).find(|t| t.starts_with("第五章")).expect("chapter 5 option");
+    assert_eq!(option, format!("第五章 （{}）", plansearch_corpus::MISSING_TITLE_ZH));
+}
+
+#[tokio::test]
 async fn a_broad_query_pages_by_ten_and_page_two_starts_at_eleven() {
     let q = "发展";
     let doc = page(&format!("/search?q={}", enc(q))).await;
@@ -219,6 +235,59 @@ async fn a_broad_query_pages_by_ten_and_page_two_starts_at_eleven() {
     // Back from page 2 is page 1.
     let prev = href(within(one(&two, "nav.pager"), "a[rel=prev]")[0]);
     assert_eq!(hit_ids(&page(&prev).await), first);
+}
+
+#[tokio::test]
+async fn every_link_of_a_filtered_search_keeps_its_filters() {
+    // A company filter alone: one passage, every link of the page still filters by it.
+    let company = format!("company={}", enc("格力"));
+    let uri = format!("/search?q=&{company}");
+    let doc = page(&uri).await;
+    assert_eq!(total(&doc), 1);
+    let chapters: Vec<String> = all(&doc, "aside.facets li a").into_iter().map(href).filter(|h| h.contains("chapter=")).collect();
+    let views: Vec<String> = all(&doc, ".viewtoggle a").into_iter().map(href).collect();
+    let bars: Vec<String> = all(&doc, ".hitmap .bar").into_iter().map(href).collect();
+    assert!(!chapters.is_empty() && views.len() == 3 && bars.len() == 15, "{chapters:?} {views:?} {bars:?}");
+    for h in chapters.iter().chain(&views).chain(&bars) {
+        assert!(h.contains(&company), "{uri}: the link {h} drops the company filter");
+    }
+    assert_eq!(total(&page(&chapters[0]).await), 1, "{}", chapters[0]);
+    let hidden: Vec<(String, String)> = all(&doc, "form.search input[type=hidden]")
+        .into_iter()
+        .map(|i| (i.value().attr("name").unwrap().to_string(), i.value().attr("value").unwrap().to_string()))
+        .collect();
+    assert!(hidden.contains(&("company".into(), "格力".into())), "the search box keeps the filter: {hidden:?}");
+
+    // The pager too, with every other filter.
+    let uri = format!("/search?q=&company={}&kind=table&limit=2", enc("汽车"));
+    let doc = page(&uri).await;
+    assert!(total(&doc) > 2, "{uri}");
+    let next = href(one(&doc, "nav.pager a[rel=next]"));
+    for part in [format!("company={}", enc("汽车")), "kind=table_row".to_string()] {
+        assert!(next.contains(&part), "{uri}: the next page {next} drops {part}");
+    }
+    let two = page(&next).await;
+    assert_eq!(total(&two), total(&doc), "{next}");
+}
+
+#[tokio::test]
+async fn pagination_keeps_the_page_size_and_the_language() {
+    let q = "发展";
+    let doc = page(&format!("/search?q={}&limit=3&lang=zh", enc(q))).await;
+    assert_eq!(hit_ids(&doc).len(), 3);
+    let next = href(one(&doc, "nav.pager a[rel=next]"));
+    assert!(next.contains("limit=3") && next.contains("lang=zh"), "{next}");
+    let two = page(&next).await;
+    assert_eq!(one(&two, "ol.hits").value().attr("start"), Some("4"), "{next}: page 2 starts at hit 4");
+    let api = api(&format!("/api/search?q={}&offset=3&limit=3&lang=zh", enc(q))).await;
+    let expected: Vec<&str> = api["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert_eq!(hit_ids(&two), expected);
+    let prev = href(one(&two, "nav.pager a[rel=prev]"));
+    assert!(prev.contains("limit=3") && prev.contains("lang=zh"), "{prev}");
+    assert_eq!(hit_ids(&page(&prev).await), hit_ids(&doc));
+    for h in all(&two, ".viewtoggle a").into_iter().map(href) {
+        assert!(h.contains("limit=3") && h.contains("lang=zh"), "{h}");
+    }
 }
 
 #[tokio::test]
@@ -268,6 +337,32 @@ async fn a_passage_page_marks_the_query_and_keeps_it_on_its_links() {
     assert!(marks.iter().all(|m| m == "汽车"), "{marks:?}");
     let next = href(one(&doc, "a[rel=next]"));
     assert_eq!(next, format!("/p/caidian/p4-1?q={}", enc("汽车")));
+}
+
+#[tokio::test]
+async fn a_passage_page_marks_the_same_words_as_the_hit_that_linked_to_it() {
+    // 城市内涝 is not in the plan; its synonym 城市排涝 is, and the hit marks that.
+    let q = "城市内涝";
+    let res = api(&format!("/api/search?q={}", enc(q))).await;
+    let hits = res["hits"].as_array().unwrap();
+    assert!(!hits.is_empty(), "{q}: no hit");
+    let marked = |text: &str, spans: &Value| -> Vec<String> {
+        spans.as_array().unwrap().iter().map(|s| chars(text, s[0].as_u64().unwrap() as usize, s[1].as_u64().unwrap() as usize)).collect()
+    };
+    let mut saw_synonym = false;
+    for h in hits.iter().take(3) {
+        let zh = marked(h["text"].as_str().unwrap(), &h["highlights"]);
+        saw_synonym |= zh.iter().any(|m| m.contains("排涝"));
+        let link = format!("{}?q={}", h["url"].as_str().unwrap(), enc(q));
+        let doc = page(&link).await;
+        let on_page: Vec<String> = all(&doc, ".text.zh mark").into_iter().map(text).collect();
+        assert_eq!(on_page, zh, "{link}: the passage page marks other words than its hit");
+        if let Some(en) = h["text_en"].as_str() {
+            let on_page: Vec<String> = all(&doc, ".text.en mark").into_iter().map(text).collect();
+            assert_eq!(on_page, marked(en, &h["highlights_en"]), "{link}: English marks differ from the hit's");
+        }
+    }
+    assert!(saw_synonym, "{q}: no hit marks the synonym 城市排涝");
 }
 
 #[tokio::test]

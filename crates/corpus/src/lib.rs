@@ -21,8 +21,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use model::{
-    percent_encode, permalink_path, Block, Chapter, ChapterRef, Document, Panel, PanelBlock, PanelRef, Passage, PassageKind, Section, SectionRef,
-    Table,
+    missing_title, percent_encode, permalink_path, Block, Chapter, ChapterRef, Document, Panel, PanelBlock, PanelRef, Passage, PassageKind, Section,
+    SectionRef, Table, MISSING_TITLE_EN, MISSING_TITLE_ZH,
 };
 pub use repairs::Repairs;
 

@@ -173,6 +173,17 @@ pub struct Passage {
     pub order: usize,
 }
 
+/// What is said where the source prints no title for a heading (an inferred chapter or
+/// section, an untitled panel): the one wording of breadcrumbs, citations and pages.
+pub const MISSING_TITLE_ZH: &str = "标题缺失";
+/// [`MISSING_TITLE_ZH`] in English.
+pub const MISSING_TITLE_EN: &str = "title not in source";
+
+/// `标题缺失 title not in source`: both languages, as the pages show it.
+pub fn missing_title() -> String {
+    format!("{MISSING_TITLE_ZH} {MISSING_TITLE_EN}")
+}
+
 /// The path of a passage's permalink page, each segment percent-encoded: `/p/caidian/4.1.3`.
 /// The one place the URL is formatted; the web serves it and citations put their base URL
 /// before it.

@@ -210,17 +210,18 @@ fn author_en(title: &str) -> Option<String> {
 
 /// `第四章第一节`, with `（标题缺失）` after a heading the source prints no title for.
 pub fn place_zh(p: &Passage) -> String {
+    let missing = format!("（{}）", plansearch_corpus::MISSING_TITLE_ZH);
     let mut out = String::new();
     if let Some(c) = &p.chapter {
         out.push_str(&c.label());
         if c.title.is_none() {
-            out.push_str("（标题缺失）");
+            out.push_str(&missing);
         }
     }
     if let Some(s) = &p.section {
         out.push_str(&s.label());
         if s.title.is_none() {
-            out.push_str("（标题缺失）");
+            out.push_str(&missing);
         }
     }
     if let Some(pr) = &p.panel {
@@ -230,7 +231,7 @@ pub fn place_zh(p: &Passage) -> String {
         if pr.numbered {
             out.push_str(&format!("专栏 {}", pr.id));
         } else if pr.title.is_empty() {
-            out.push_str("专栏（标题缺失）");
+            out.push_str(&format!("专栏{missing}"));
         } else {
             out.push_str(&format!("专栏“{}”", pr.title));
         }
@@ -246,7 +247,7 @@ fn section_number(p: &Passage) -> Option<u32> {
 pub fn place_en(p: &Passage) -> String {
     let mut parts = Vec::new();
     let titled = |title: &Option<String>, title_en: &Option<String>| match (title, title_en) {
-        (None, _) => " (title not in source)".to_string(),
+        (None, _) => format!(" ({})", plansearch_corpus::MISSING_TITLE_EN),
         (Some(_), Some(en)) => format!(" (“{en}”)"),
         (Some(zh), None) => format!(" (“{zh}”)"),
     };

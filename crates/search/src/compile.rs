@@ -252,16 +252,6 @@ pub(crate) fn ranked(limit: usize, offset: usize) -> impl Collector<Fruit = Vec<
     })
 }
 
-pub(crate) fn merge_filters(parsed: &mut Parsed, extra: &Filters) {
-    let f = &mut parsed.filters;
-    f.doc = extra.doc.clone().or(f.doc.take());
-    f.chapter = extra.chapter.or(f.chapter);
-    f.section = extra.section.clone().or(f.section.take());
-    f.panel = extra.panel.clone().or(f.panel.take());
-    f.kind = extra.kind.clone().or(f.kind.take());
-    f.company = extra.company.clone().or(f.company.take());
-}
-
 pub(crate) fn term_query(field: tantivy::schema::Field, word: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs))
 }

@@ -41,7 +41,18 @@ fn highlight_normalized(hay: &[char], units: &[(String, Vec<String>)]) -> (Vec<(
     (highlight::merge(spans), tier)
 }
 
-pub(crate) fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>], translator: &Translator) -> Hit {
+/// Highlight spans: `[start, end)` character offsets on a stored text.
+pub type Spans = Vec<(usize, usize)>;
+
+/// What a search marks in one passage: spans in its text and its translation, and the tier
+/// they show it matched at. The one rule for hits and the passage page ([`crate::Engine::highlight`]).
+pub(crate) struct Marks {
+    pub(crate) zh: Spans,
+    pub(crate) en: Spans,
+    pub(crate) tier: Tier,
+}
+
+pub(crate) fn marks(p: &Passage, groups: &[Vec<Prepared>], translator: &Translator) -> Marks {
     // Chinese: for each group, the Chinese alternative that occurs (else the typed words).
     let hay = normalize(&p.text);
     let mut zh_units: Vec<(String, Vec<String>)> = Vec::new();
@@ -109,6 +120,11 @@ pub(crate) fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>], trans
     } else {
         tier.min(zh_tier.max(if highlights_en.is_empty() { Tier::Some } else { Tier::AllWords }))
     };
+    Marks { zh: highlights, en: highlights_en, tier }
+}
+
+pub(crate) fn make_hit(p: Passage, score: Score, groups: &[Vec<Prepared>], translator: &Translator) -> Hit {
+    let Marks { zh: highlights, en: highlights_en, tier } = marks(&p, groups, translator);
     let snip = highlight::snippet(&p.text, &highlights, SNIPPET_CHARS);
     let snippet: String = p.text.chars().skip(snip.start).take(snip.end - snip.start).collect();
     let (snippet_en, snippet_en_highlights, snippet_en_html) = match &p.text_en {
@@ -217,16 +233,17 @@ fn stem_in(word: &str, stems: &std::collections::HashSet<String>) -> bool {
 /// `第四章 聚力实体经济… › 第一节 大力发展先进制造业 › 专栏 4-1 汽车…`, with "title not in
 /// source" where the plan prints no title.
 pub fn breadcrumb(p: &Passage) -> String {
-    const MISSING: &str = "（标题缺失 title not in source）";
+    let missing = format!("（{}）", plansearch_corpus::missing_title());
+    let missing = missing.as_str();
     let mut parts = Vec::new();
     if let Some(c) = &p.chapter {
-        parts.push(format!("{} {}", c.label(), c.title.as_deref().unwrap_or(MISSING)));
+        parts.push(format!("{} {}", c.label(), c.title.as_deref().unwrap_or(missing)));
     }
     if let Some(s) = &p.section {
-        parts.push(format!("{} {}", s.label(), s.title.as_deref().unwrap_or(MISSING)));
+        parts.push(format!("{} {}", s.label(), s.title.as_deref().unwrap_or(missing)));
     }
     if let Some(pr) = &p.panel {
-        let title = if pr.title.is_empty() { MISSING } else { pr.title.as_str() };
+        let title = if pr.title.is_empty() { missing } else { pr.title.as_str() };
         parts.push(if pr.numbered { format!("专栏 {} {}", pr.id, title) } else { format!("专栏 {title}") });
     }
     parts.join(" › ")
@@ -234,19 +251,20 @@ pub fn breadcrumb(p: &Passage) -> String {
 
 /// `Chapter 4 Focus on the Real Economy… › Section 1 … › Panel 4-1 …`, in English.
 pub fn breadcrumb_en(p: &Passage) -> String {
-    const MISSING: &str = "(title not in source)";
+    let missing = format!("({})", plansearch_corpus::MISSING_TITLE_EN);
+    let missing = missing.as_str();
     let mut parts = Vec::new();
     if let Some(c) = &p.chapter {
         parts.push(
-            format!("Chapter {} {}", c.number, c.title_en.as_deref().unwrap_or(if c.title.is_none() { MISSING } else { "" })).trim_end().to_string(),
+            format!("Chapter {} {}", c.number, c.title_en.as_deref().unwrap_or(if c.title.is_none() { missing } else { "" })).trim_end().to_string(),
         );
     }
     if let Some(s) = &p.section {
         let n = s.number.rsplit('.').next().unwrap_or("");
-        parts.push(format!("Section {n} {}", s.title_en.as_deref().unwrap_or(if s.title.is_none() { MISSING } else { "" })).trim_end().to_string());
+        parts.push(format!("Section {n} {}", s.title_en.as_deref().unwrap_or(if s.title.is_none() { missing } else { "" })).trim_end().to_string());
     }
     if let Some(pr) = &p.panel {
-        let title = pr.title_en.as_deref().unwrap_or(if pr.title.is_empty() { MISSING } else { "" });
+        let title = pr.title_en.as_deref().unwrap_or(if pr.title.is_empty() { missing } else { "" });
         parts.push(if pr.numbered { format!("Panel {} {title}", pr.id) } else { format!("Panel: {title}") }.trim_end().to_string());
     }
     parts.join(" › ")

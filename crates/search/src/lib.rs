@@ -43,13 +43,13 @@ use tantivy::{DocAddress, Score, TantivyDocument, Term};
 
 pub use bilingual::Translator;
 pub use facets::{FacetCollector, FacetCounts};
-pub use hit::{breadcrumb, breadcrumb_en, english_spans, highlight_spans};
+pub use hit::{breadcrumb, breadcrumb_en, english_spans, highlight_spans, Spans};
 pub use prepare::{required_words, MAX_UNITS};
-pub use query::{parse, Filters, Parsed, Unit, MAX_QUERY_CHARS};
+pub use query::{parse, Filters, Parsed, Unit, FILTER_NAMES, MAX_QUERY_CHARS};
 pub use response::*;
 pub use synonyms::Synonyms;
 
-use compile::{merge_filters, ranked};
+use compile::ranked;
 use hit::make_hit;
 use prepare::{Prepared, ReadState};
 
@@ -112,48 +112,13 @@ impl Engine {
         let started = Instant::now();
         let limit = req.limit.clamp(1, MAX_LIMIT);
         let offset = req.offset.min(MAX_OFFSET);
-        let mut parsed = parse(&req.q);
-        merge_filters(&mut parsed, &req.filters);
-        // A query's cost is bounded by what it shows: at most MAX_UNITS units are read.
-        let mut room = MAX_UNITS;
-        let units = parsed.groups.iter().map(Vec::len).sum::<usize>();
-        parsed.groups.retain_mut(|g| {
-            g.truncate(room);
-            room -= g.len();
-            !g.is_empty()
-        });
-        if units > MAX_UNITS {
-            parsed.notes.push(format!("only the first {MAX_UNITS} terms of the query were searched for. 仅检索前{MAX_UNITS}个词。"));
-        }
-        parsed.exclude.truncate(MAX_UNITS);
-
-        let units: Vec<&str> = parsed.groups.iter().flatten().map(|u| u.text.as_str()).collect();
-        let english = match req.lang {
-            Lang::En => true,
-            Lang::Zh => false,
-            Lang::Auto => bilingual::looks_latin(&units),
-        };
         let searcher = self.index.reader.searcher();
-        let reading = ask::reading(&parsed, english);
-        let mut rd = ReadState {
-            searcher: &searcher,
-            reading,
-            docs: searcher.num_docs().max(1) as f64,
-            corrected: vec![],
-            dropped: vec![],
-            notes: vec![],
-            lookups: prepare::MAX_LOOKUPS,
-        };
-        let groups: Vec<Vec<Prepared>> = match reading {
-            Reading::Keywords if english => self.prepare_english(&mut rd, &parsed),
-            Reading::Keywords => parsed.groups.iter().map(|g| g.iter().map(|u| self.prepare_absent(&mut rd, u)).collect()).collect(),
-            Reading::Question | Reading::Sentence => self.prepare_asked(&mut rd, &parsed, english).into_iter().map(|p| vec![p]).collect(),
-        };
+        let Read { parsed, english, reading, groups, mut rd_notes, corrected, dropped } = self.read(&searcher, req);
         let asked = reading != Reading::Keywords;
         let mut kept: Vec<&Prepared> = if asked { groups.iter().flatten().collect() } else { vec![] };
         kept.sort_by(|a, b| b.weight.total_cmp(&a.weight));
         let mut notes = parsed.notes.clone();
-        notes.append(&mut rd.notes);
+        notes.append(&mut rd_notes);
         let interpreted = Interpreted {
             query: query::display(&parsed),
             lang: if english { Lang::En } else { Lang::Zh },
@@ -176,8 +141,8 @@ impl Engine {
                 .collect(),
             reading,
             kept: kept.iter().map(|p| p.text.clone()).collect(),
-            dropped: std::mem::take(&mut rd.dropped),
-            corrected: std::mem::take(&mut rd.corrected),
+            dropped,
+            corrected,
             asks_quantity: reading == Reading::Question && ask::asks_quantity(&parsed, english),
             notes,
         };
@@ -268,6 +233,62 @@ impl Engine {
         Ok(response)
     }
 
+    /// Read a query as a search reads it: parsed, its filters merged, capped at
+    /// [`MAX_UNITS`] units, its reading decided and every unit prepared (synonyms,
+    /// translations, corrections, short forms). Hits and [`Engine::highlight`] both mark
+    /// what this prepares, so a passage page marks what its hit marked.
+    fn read(&self, searcher: &tantivy::Searcher, req: &Request) -> Read {
+        let mut parsed = parse(&req.q);
+        parsed.filters.merge(&req.filters);
+        // A query's cost is bounded by what it shows: at most MAX_UNITS units are read.
+        let mut room = MAX_UNITS;
+        let units = parsed.groups.iter().map(Vec::len).sum::<usize>();
+        parsed.groups.retain_mut(|g| {
+            g.truncate(room);
+            room -= g.len();
+            !g.is_empty()
+        });
+        if units > MAX_UNITS {
+            parsed.notes.push(format!("only the first {MAX_UNITS} terms of the query were searched for. 仅检索前{MAX_UNITS}个词。"));
+        }
+        parsed.exclude.truncate(MAX_UNITS);
+
+        let units: Vec<&str> = parsed.groups.iter().flatten().map(|u| u.text.as_str()).collect();
+        let english = match req.lang {
+            Lang::En => true,
+            Lang::Zh => false,
+            Lang::Auto => bilingual::looks_latin(&units),
+        };
+        let reading = ask::reading(&parsed, english);
+        let mut rd = ReadState {
+            searcher,
+            reading,
+            docs: searcher.num_docs().max(1) as f64,
+            corrected: vec![],
+            dropped: vec![],
+            notes: vec![],
+            lookups: prepare::MAX_LOOKUPS,
+        };
+        let groups: Vec<Vec<Prepared>> = match reading {
+            Reading::Keywords if english => self.prepare_english(&mut rd, &parsed),
+            Reading::Keywords => parsed.groups.iter().map(|g| g.iter().map(|u| self.prepare_absent(&mut rd, u)).collect()).collect(),
+            Reading::Question | Reading::Sentence => self.prepare_asked(&mut rd, &parsed, english).into_iter().map(|p| vec![p]).collect(),
+        };
+        Read { parsed, english, reading, groups, rd_notes: rd.notes, corrected: rd.corrected, dropped: rd.dropped }
+    }
+
+    /// The spans of `passage` a search for `q` marks — Chinese, then English; character
+    /// offsets on its text and its translation — exactly as on the hit for that passage.
+    pub fn highlight(&self, passage: &Passage, q: &str) -> (Spans, Spans) {
+        if q.trim().is_empty() {
+            return (vec![], vec![]);
+        }
+        let searcher = self.index.reader.searcher();
+        let read = self.read(&searcher, &Request { q: q.to_string(), ..Default::default() });
+        let marks = hit::marks(passage, &read.groups, &self.translator);
+        (marks.zh, marks.en)
+    }
+
     fn passage(&self, searcher: &tantivy::Searcher, addr: DocAddress) -> Result<Passage, SearchError> {
         let doc: TantivyDocument = searcher.doc(addr)?;
         let json = doc.get_first(self.fields().json).and_then(|v| v.as_str()).ok_or(SearchError::NotStored)?;
@@ -334,6 +355,17 @@ impl Engine {
         out.sort_by_key(|p| p.order);
         Ok(out)
     }
+}
+
+/// A query as read for searching (see [`Engine::read`]).
+struct Read {
+    parsed: Parsed,
+    english: bool,
+    reading: Reading,
+    groups: Vec<Vec<Prepared>>,
+    rd_notes: Vec<String>,
+    corrected: Vec<Correction>,
+    dropped: Vec<Dropped>,
 }
 
 fn elapsed_ms(started: Instant) -> f64 {

@@ -33,9 +33,52 @@ pub struct Filters {
     pub company: Option<String>,
 }
 
+/// Every filter, in the order the query language shows them (`interpreted.query`) and links
+/// write them: the one list that parsing, display, merging and the web's links all walk.
+pub const FILTER_NAMES: &[&str] = &["doc", "chapter", "section", "panel", "kind", "company"];
+
 impl Filters {
     pub fn is_empty(&self) -> bool {
         *self == Filters::default()
+    }
+
+    /// The value of the filter `name` as the query language writes it (`chapter` → `"7"`).
+    pub fn get(&self, name: &str) -> Option<String> {
+        match name {
+            "doc" => self.doc.clone(),
+            "chapter" => self.chapter.map(|c| c.to_string()),
+            "section" => self.section.clone(),
+            "panel" => self.panel.clone(),
+            "kind" => self.kind.clone(),
+            "company" => self.company.clone(),
+            _ => None,
+        }
+    }
+
+    /// Clear the filter `name`.
+    pub fn remove(&mut self, name: &str) {
+        match name {
+            "doc" => self.doc = None,
+            "chapter" => self.chapter = None,
+            "section" => self.section = None,
+            "panel" => self.panel = None,
+            "kind" => self.kind = None,
+            "company" => self.company = None,
+            _ => {}
+        }
+    }
+
+    /// The active filters as (name, value), in [`FILTER_NAMES`] order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&'static str, String)> + '_ {
+        FILTER_NAMES.iter().filter_map(|&name| self.get(name).map(|v| (name, v)))
+    }
+
+    /// Take every filter `over` sets (the request's parameters win over the query's own).
+    pub fn merge(&mut self, over: &Filters) {
+        for (name, value) in over.pairs() {
+            // A value read by `set` reads back unchanged (`every_filter_round_trips`).
+            self.set(name, &value).expect("a filter's own value is valid");
+        }
     }
 
     /// Set a filter from `name` and `value`; `Err` says why the value is not usable.
@@ -95,8 +138,6 @@ fn parse_chapter(value: &str) -> Option<u32> {
     })?;
     (1..=99).contains(&n).then_some(n)
 }
-
-pub const FILTER_NAMES: &[&str] = &["chapter", "section", "panel", "kind", "doc", "company"];
 
 /// A search unit: a word or phrase as typed (normalized), and whether it must be exact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -277,13 +318,7 @@ pub fn display(p: &Parsed) -> String {
     };
     let mut parts: Vec<String> = p.groups.iter().map(|g| g.iter().map(unit).collect::<Vec<_>>().join(" OR ")).collect();
     parts.extend(p.exclude.iter().map(|u| format!("-{}", unit(u))));
-    let f = &p.filters;
-    parts.extend(f.doc.as_ref().map(|v| format!("doc:{v}")));
-    parts.extend(f.chapter.map(|v| format!("chapter:{v}")));
-    parts.extend(f.section.as_ref().map(|v| format!("section:{v}")));
-    parts.extend(f.panel.as_ref().map(|v| format!("panel:{v}")));
-    parts.extend(f.kind.as_ref().map(|v| format!("kind:{v}")));
-    parts.extend(f.company.as_ref().map(|v| format!("company:{v}")));
+    parts.extend(p.filters.pairs().map(|(name, v)| format!("{name}:{v}")));
     parts.join(" ")
 }
 
@@ -324,6 +359,21 @@ mod tests {
         assert_eq!(p.notes.len(), 2, "{:?}", p.notes);
         assert_eq!(parse("chapter:第七章").filters.chapter, Some(7));
         assert_eq!(parse("ｃｈａｐｔｅｒ：７ 莲藕").filters.chapter, Some(7));
+    }
+
+    #[test]
+    fn every_filter_round_trips() {
+        let p = parse("doc:caidian chapter:第七章 section:4.1 panel:专栏4-1 kind:table company:格力");
+        let names: Vec<&str> = p.filters.pairs().map(|(n, _)| n).collect();
+        assert_eq!(names, FILTER_NAMES, "every filter is read, shown and listed");
+        let mut again = Filters::default();
+        again.merge(&p.filters);
+        assert_eq!(again, p.filters);
+        assert_eq!(display(&p), "doc:caidian chapter:7 section:4.1 panel:4-1 kind:table_row company:格力");
+        for name in FILTER_NAMES {
+            again.remove(name);
+        }
+        assert!(again.is_empty());
     }
 
     #[test]

@@ -38,6 +38,15 @@ impl Lang {
             _ => None,
         }
     }
+
+    /// The name [`Lang::parse`] reads back.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Auto => "auto",
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -134,6 +134,20 @@ impl AppState {
 /// The templates, compiled in from `web/templates`.
 fn templates() -> minijinja::Environment<'static> {
     let mut env = minijinja::Environment::new();
+    // The missing-title wording comes from the corpus crate, never a literal in a template:
+    // `{{ title|or_missing }}` is the title, or `（标题缺失 title not in source）`.
+    let missing = plansearch_corpus::missing_title();
+    env.add_global("missing_title", missing.clone());
+    env.add_global("missing_title_zh", plansearch_corpus::MISSING_TITLE_ZH);
+    // Permalinks are formatted in one place (`corpus::permalink_path`), templates included.
+    env.add_function("permalink", |doc: String, id: String| plansearch_corpus::permalink_path(&doc, &id));
+    env.add_filter("or_missing", move |title: minijinja::Value| -> minijinja::Value {
+        if title.is_true() {
+            title
+        } else {
+            minijinja::Value::from(format!("（{missing}）"))
+        }
+    });
     for (name, src) in TEMPLATES {
         env.add_template(name, src).expect("templates parse");
     }

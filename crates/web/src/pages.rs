@@ -9,7 +9,7 @@ use plansearch_search::{highlight, Request};
 use crate::admission::Cost;
 use crate::api::load_passage;
 use crate::cache::{self, Answer};
-use crate::params::{decode, SearchParams};
+use crate::params::{decode, encode, SearchParams};
 use crate::{AppError, AppState};
 
 /// Queries a newcomer can click on the empty page.
@@ -57,6 +57,18 @@ fn search_page(state: &AppState, sp: &SearchParams, view: &str) -> Result<String
         context! { a => a, html => Value::from_safe_string(highlight::to_html(&a.text, &a.highlights)), source_href => format!("{}?q={}", a.url, encode(&sp.q)) }
     });
 
+    // Every link of the page is this search again (`SearchParams::query_string`, which
+    // keeps every filter, the language and the page size), with one filter set or cleared.
+    let filter_query = |name: &str, value: &str| -> String {
+        let mut other = sp.clone();
+        if value.is_empty() {
+            other.filters.remove(name);
+        } else if other.filters.set(name, value).is_err() {
+            // A facet's own value is always a valid filter; were it not, the link keeps the search.
+            return format!("/search?{}", sp.query_string(Some(PAGE_SIZE)));
+        }
+        format!("/search?{}", other.query_string(Some(PAGE_SIZE)))
+    };
     // The hit map: every chapter of the plan, with its count and its share of the largest.
     let chapters = &state.outline.documents.iter().find(|d| d.slug == doc).map(|d| d.chapters.clone()).unwrap_or_default();
     let max = res.facets.chapters.iter().map(|c| c.count).max().unwrap_or(0).max(1);
@@ -64,7 +76,10 @@ fn search_page(state: &AppState, sp: &SearchParams, view: &str) -> Result<String
         .iter()
         .map(|c| {
             let count = res.facets.chapters.iter().find(|f| f.doc == doc && f.number == c.number).map_or(0, |f| f.count);
-            context! { number => c.number, label => &c.label, title => &c.title, count => count, height => if count == 0 { 0 } else { 8 + count * 92 / max } }
+            context! {
+                number => c.number, label => &c.label, title => &c.title, count => count,
+                height => if count == 0 { 0 } else { 8 + count * 92 / max }, href => filter_query("chapter", &c.number.to_string()),
+            }
         })
         .collect();
     let hits: Vec<Value> = res
@@ -82,26 +97,6 @@ fn search_page(state: &AppState, sp: &SearchParams, view: &str) -> Result<String
         .collect();
     let page = res.offset / res.limit + 1;
     let pages = res.total.div_ceil(res.limit).min(plansearch_search::MAX_OFFSET / res.limit + 1);
-    let filter_query = |name: &str, value: &str| -> String {
-        let mut parts = vec![format!("q={}", encode(&sp.q))];
-        for (k, v) in [
-            ("doc", sp.filters.doc.clone()),
-            ("chapter", sp.filters.chapter.map(|c| c.to_string())),
-            ("panel", sp.filters.panel.clone()),
-            ("kind", sp.filters.kind.clone()),
-            ("section", sp.filters.section.clone()),
-        ] {
-            if k != name {
-                if let Some(v) = v {
-                    parts.push(format!("{k}={}", encode(&v)));
-                }
-            }
-        }
-        if !value.is_empty() {
-            parts.push(format!("{name}={}", encode(value)));
-        }
-        format!("/search?{}", parts.join("&"))
-    };
     let chapter_links: Vec<Value> = res
         .facets
         .chapters
@@ -139,7 +134,9 @@ fn search_page(state: &AppState, sp: &SearchParams, view: &str) -> Result<String
             examples => EXAMPLES,
             view => view,
             view_href => filter_query("", ""),
-            export_query => filter_query("", "").trim_start_matches("/search?").to_string(),
+            // The export asks for every hit (up to its cap), whatever this page's size.
+            export_query => sp.query_string(None),
+            hidden_filters => sp.filters.pairs().collect::<Vec<_>>(),
             export_max => plansearch_search::MAX_LIMIT,
         },
     )
@@ -170,25 +167,9 @@ fn render_passage(state: &AppState, doc: &str, id: &str, raw: Option<&str>, head
     let params = decode(raw).map_err(AppError::html)?;
     let view = load_passage(state, doc, id).map_err(AppError::html)?;
     let q = crate::params::query(&params).map_err(AppError::html)?;
-    // Highlight the query's units (or their words) in the passage.
-    let spans = if q.trim().is_empty() {
-        vec![]
-    } else {
-        let parsed = plansearch_search::parse(&q);
-        let units: Vec<(String, Vec<String>)> =
-            parsed.groups.iter().flatten().map(|u| (u.text.clone(), plansearch_search::required_words(&u.text))).collect();
-        plansearch_search::highlight_spans(&view.passage.text, &units).0
-    };
+    // The engine marks what the hit that linked here marked (synonyms, translations…).
+    let (spans, spans_en) = state.engine.highlight(&view.passage, &q);
     let text_html = Value::from_safe_string(highlight::to_html(&view.passage.text, &spans));
-    let spans_en = match (&view.passage.text_en, q.trim().is_empty()) {
-        (Some(en), false) => {
-            let parsed = plansearch_search::parse(&q);
-            let mut phrases: Vec<String> = parsed.groups.iter().flatten().map(|u| u.text.clone()).collect();
-            phrases.extend(parsed.groups.iter().flatten().filter_map(|u| state.engine.translator.english_of(&u.text).map(str::to_string)));
-            plansearch_search::english_spans(en, &phrases)
-        }
-        _ => vec![],
-    };
     let text_en_html = Value::from_safe_string(highlight::to_html(view.passage.text_en.as_deref().unwrap_or(""), &spans_en));
     let mut ctx_doc = state.outline.documents.iter().find(|d| d.slug == doc).map(|d| d.title.clone()).unwrap_or_default();
     if ctx_doc.is_empty() {
@@ -211,9 +192,4 @@ fn render_passage(state: &AppState, doc: &str, id: &str, raw: Option<&str>, head
 
 pub async fn outline(State(state): State<AppState>) -> Result<Response, AppError> {
     state.in_pool(Cost::Light, |state| state.render("outline.html", context! { outline => &*state.outline })).await.map_err(AppError::html)?
-}
-
-/// Percent-encode a query-string value (the one encoder of the permalinks too).
-pub fn encode(s: &str) -> String {
-    plansearch_records::cite::percent_encode(s)
 }

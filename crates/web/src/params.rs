@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use plansearch_search::{Filters, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS};
+use plansearch_search::{Filters, Lang, FILTER_NAMES, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS};
 
 use crate::admission::Cost;
 use crate::{AppError, AppState};
@@ -37,6 +37,11 @@ pub fn decode(raw: Option<&str>) -> Result<HashMap<String, String>, AppError> {
     Ok(out)
 }
 
+/// Percent-encode a query-string value (the one encoder of the permalinks too).
+pub fn encode(s: &str) -> String {
+    plansearch_records::cite::percent_encode(s)
+}
+
 fn unescape(s: &str) -> Result<String, AppError> {
     let s = s.replace('+', " ");
     let bytes = s.as_bytes();
@@ -60,11 +65,11 @@ fn unescape(s: &str) -> Result<String, AppError> {
     String::from_utf8(out).map_err(|_| AppError::bad_request("bad_encoding", "the query string is not valid UTF-8"))
 }
 
-/// The search parameters: `q, limit, offset, page, chapter, section, panel, kind, doc`.
+/// The search parameters: `q`, `lang`, `limit`, `offset` (or `page`) and the filters ([`FILTER_NAMES`]).
 #[derive(Debug, Clone, Default)]
 pub struct SearchParams {
     pub q: String,
-    pub lang: plansearch_search::Lang,
+    pub lang: Lang,
     pub limit: usize,
     pub offset: usize,
     pub filters: Filters,
@@ -99,6 +104,21 @@ impl SearchParams {
         }
     }
 
+    /// The query string that asks for this search again: `q`, every active filter, `lang`
+    /// unless it is `auto`, and `limit` unless it is `default_limit` (never, with `None`).
+    /// Every link of the search page is built from it, so no link loses a parameter.
+    pub fn query_string(&self, default_limit: Option<usize>) -> String {
+        let mut parts = vec![format!("q={}", encode(&self.q))];
+        parts.extend(self.filters.pairs().map(|(name, v)| format!("{name}={}", encode(&v))));
+        if self.lang != Lang::Auto {
+            parts.push(format!("lang={}", self.lang.as_str()));
+        }
+        if default_limit.is_some_and(|d| d != self.limit) {
+            parts.push(format!("limit={}", self.limit));
+        }
+        parts.join("&")
+    }
+
     pub fn from(params: &HashMap<String, String>, state: &AppState, default_limit: usize) -> Result<SearchParams, AppError> {
         let q = query(params)?;
         let limit = number(params, "limit")?.unwrap_or(default_limit);
@@ -116,7 +136,7 @@ impl SearchParams {
         }
         let mut filters = Filters::default();
         let meta = &state.engine.index.meta;
-        for name in ["doc", "chapter", "section", "panel", "kind", "company"] {
+        for &name in FILTER_NAMES {
             let Some(v) = params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) else {
                 continue;
             };
@@ -144,8 +164,8 @@ impl SearchParams {
             }
         }
         let lang_raw = params.get("lang").map(|s| s.trim().to_ascii_lowercase()).unwrap_or_default();
-        let lang = plansearch_search::Lang::parse(&lang_raw)
-            .ok_or_else(|| AppError::bad_request("bad_parameter", format!("lang must be auto, zh or en, not {lang_raw:?}")))?;
+        let lang =
+            Lang::parse(&lang_raw).ok_or_else(|| AppError::bad_request("bad_parameter", format!("lang must be auto, zh or en, not {lang_raw:?}")))?;
         Ok(SearchParams { q, lang, limit, offset, filters })
     }
 }

@@ -20,8 +20,8 @@ use plansearch_search::Engine;
 use serde_json::json;
 
 use crate::admission::Cost;
-use crate::pages::encode;
 use crate::params::decode;
+use crate::params::encode;
 use crate::{AppError, AppState};
 
 /// One target as the page lists it.
@@ -60,7 +60,7 @@ impl Records {
         let mut rows = Vec::new();
         for t in records {
             let q = t.highlight_in(text.get(&(t.doc.as_str(), t.passage_id.as_str())).copied().unwrap_or(""));
-            let href = format!("/p/{}/{}?q={}", t.doc, t.passage_id, encode(&q));
+            let href = format!("{}?q={}", plansearch_corpus::permalink_path(&t.doc, &t.passage_id), encode(&q));
             rows.push(Row { target: t, href });
         }
         let titles = passages
@@ -443,7 +443,7 @@ pub async fn projects_page(State(state): State<AppState>, RawQuery(raw): RawQuer
                     .map(|p| {
                         let cells: Vec<Value> =
                             cols.iter().map(|c| context! { value => p.get(c).unwrap_or(""), inherited => p.inherited.contains(c) }).collect();
-                        context! { id => &p.passage_id, href => format!("/p/{}/{}{}", p.doc, p.passage_id, if q.trim().is_empty() { String::new() } else { format!("?q={}", encode(q.trim())) }), cells => cells }
+                        context! { id => &p.passage_id, href => format!("{}{}", plansearch_corpus::permalink_path(&p.doc, &p.passage_id), if q.trim().is_empty() { String::new() } else { format!("?q={}", encode(q.trim())) }), cells => cells }
                     })
                     .collect();
                 context! { panel => &first.panel, doc => &first.doc, first => &first.passage_id, columns => cols, rows => body }
