@@ -34,15 +34,21 @@ pub const PLAN_DICT: &str = include_str!("../../../corpus/dict.txt");
 /// Bumped whenever analysis changes what goes into the index, so old indexes are rebuilt.
 pub const ANALYSIS_VERSION: u32 = 2;
 
-/// Normalize one character: full-width ASCII to ASCII, ideographic space to space, Latin
-/// to lowercase. Traditional characters are mapped by [`normalize`], which needs context.
-pub fn fold_char(c: char) -> char {
-    let c = match c {
+/// Width folding, the one place it is defined: full-width ASCII (`ｃｈａｐｔｅｒ：７`, typed with
+/// a Chinese input method) to ASCII, the ideographic space to a space; case is kept (a `doc:`
+/// name keeps its case). [`fold_char`] adds lowercasing for matching.
+pub fn fold_width(c: char) -> char {
+    match c {
         '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
         '\u{3000}' => ' ',
         _ => c,
-    };
-    c.to_ascii_lowercase()
+    }
+}
+
+/// Normalize one character: [`fold_width`], then Latin to lowercase. Traditional characters
+/// are mapped by [`normalize`], which needs context.
+pub fn fold_char(c: char) -> char {
+    fold_width(c).to_ascii_lowercase()
 }
 
 /// Normalize text character for character: width folding, lowercase, traditional to

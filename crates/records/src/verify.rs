@@ -134,12 +134,10 @@ pub struct Verifier {
     bigrams: HashMap<(char, char), Vec<(u32, u32)>>,
 }
 
-/// Full-width and half-width forms of the same character, and the quotes and stops that
-/// stand for each other, to one form.
+/// Full-width and half-width forms of the same character ([`plansearch_analysis::fold_width`]),
+/// and the quotes and stops that stand for each other, to one form.
 pub fn fold(c: char) -> char {
     match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
         '“' | '”' | '„' | '〝' | '〞' => '"',
         '‘' | '’' => '\'',
         '。' | '｡' => '.',
@@ -149,7 +147,7 @@ pub fn fold(c: char) -> char {
         '〉' => '>',
         '【' => '[',
         '】' => ']',
-        _ => c,
+        _ => plansearch_analysis::fold_width(c),
     }
 }
 

@@ -302,9 +302,10 @@ pub fn parse(input: &str) -> Parsed {
     p
 }
 
-/// Full-width ASCII forms to ASCII, case kept (a `doc:` name keeps its case).
+/// Full-width ASCII forms to ASCII, case kept (a `doc:` name keeps its case). A word holds no
+/// ideographic space (the lexer splits there), so only the full-width forms change.
 fn half_width(s: &str) -> String {
-    s.chars().map(|c| if ('\u{ff01}'..='\u{ff5e}').contains(&c) { char::from_u32(c as u32 - 0xfee0).unwrap_or(c) } else { c }).collect()
+    s.chars().map(plansearch_analysis::fold_width).collect()
 }
 
 /// The query as read, in the query language: what the response's `interpreted.query` shows.

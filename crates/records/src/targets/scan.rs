@@ -14,7 +14,7 @@ pub(super) fn is_digit(c: char) -> bool {
 
 fn ascii_digit(c: char) -> char {
     if ('０'..='９').contains(&c) {
-        char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c)
+        plansearch_analysis::fold_width(c)
     } else {
         c
     }
