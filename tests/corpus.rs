@@ -243,7 +243,7 @@ fn paragraphs_keep_the_source_order_and_no_space_splits_chinese() {
         let chars: Vec<char> = p.text.chars().collect();
         for w in chars.windows(3) {
             assert!(
-                !(plansearch_corpus::text::is_han(w[0]) && w[1] == ' ' && plansearch_corpus::text::is_han(w[2])),
+                !(plansearch_analysis::is_han(w[0]) && w[1] == ' ' && plansearch_analysis::is_han(w[2])),
                 "a space between Chinese characters in {}: {}",
                 p.id,
                 p.text

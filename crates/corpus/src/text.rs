@@ -7,10 +7,7 @@
 //! come from justified PDF lines, not from the authors. This rule never touches a counted
 //! character (Chinese, digits, Latin letters).
 
-/// Chinese characters (CJK Unified Ideographs, Extension A, compatibility ideographs).
-pub fn is_han(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
-}
+use plansearch_analysis::is_han;
 
 /// The characters that the "nothing lost, nothing invented" check counts: Chinese
 /// characters, digits and Latin letters, in either width.
