@@ -204,21 +204,31 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
+/// The Chinese digits 〇 … 九: the one table that writing and reading Chinese numerals use
+/// (chapter and section numbers here, years such as 二〇三五年 in the records' number scanner).
+pub const CHINESE_DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/// The value of one Chinese digit (〇 is 0); `None` for any other character.
+pub fn chinese_digit(c: char) -> Option<u32> {
+    CHINESE_DIGITS.iter().position(|&d| d == c).map(|p| p as u32)
+}
+
 /// Chinese numerals for chapter and section numbers (一 … 九十九).
 pub fn chinese_number(n: u32) -> String {
-    const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    // A zero digit is not written inside a number: 十, 二十.
+    let digit = |d: u32| if d == 0 { String::new() } else { CHINESE_DIGITS[d as usize].to_string() };
     match n {
         0 => "零".to_string(),
-        1..=9 => DIGITS[n as usize].to_string(),
-        10..=19 => format!("十{}", DIGITS[(n % 10) as usize]),
-        20..=99 => format!("{}十{}", DIGITS[(n / 10) as usize], DIGITS[(n % 10) as usize]),
+        1..=9 => digit(n),
+        10..=19 => format!("十{}", digit(n % 10)),
+        20..=99 => format!("{}十{}", digit(n / 10), digit(n % 10)),
         _ => n.to_string(),
     }
 }
 
-/// The inverse of [`chinese_number`]; `None` for anything else.
+/// The inverse of [`chinese_number`]; `None` for anything else (〇 is no chapter number).
 pub fn parse_chinese_number(s: &str) -> Option<u32> {
-    let digit = |c: char| "一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32 + 1);
+    let digit = |c: char| chinese_digit(c).filter(|&d| d > 0);
     let chars: Vec<char> = s.chars().collect();
     match chars.as_slice() {
         [c] if *c == '十' => Some(10),
@@ -430,5 +440,21 @@ impl Flattener<'_> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chapter_numbers_read_back_as_written() {
+        for n in 1..=99 {
+            assert_eq!(parse_chinese_number(&chinese_number(n)), Some(n), "{}", chinese_number(n));
+        }
+        assert_eq!(chinese_number(10), "十");
+        assert_eq!(chinese_number(20), "二十");
+        assert_eq!(parse_chinese_number("〇"), None);
+        assert_eq!(chinese_digit('〇'), Some(0));
     }
 }

@@ -5,6 +5,8 @@
 //! duration), and marks the years a text states. It must never look beyond the number and
 //! its unit to decide what the quantity measures: that is `metric.rs`.
 
+use plansearch_corpus::model::chinese_digit;
+
 use super::lexicon::{BEFORE_CUES, LATIN_UNITS, SUFFIXES, UNITS};
 use super::Comparator;
 
@@ -183,8 +185,7 @@ fn chinese_year(chars: &[char], i: usize) -> Option<YearMark> {
     if !("二一〇".contains(chars[i]) && i + 4 < chars.len() && chars[i + 4] == '年') {
         return None;
     }
-    let ds: Option<String> =
-        chars[i..i + 4].iter().map(|c| "〇一二三四五六七八九".chars().position(|d| d == *c).map(|p| char::from(b'0' + p as u8))).collect();
+    let ds: Option<String> = chars[i..i + 4].iter().map(|&c| chinese_digit(c).and_then(|d| char::from_digit(d, 10))).collect();
     let y = ds.and_then(|s| s.parse::<u32>().ok()).filter(|y| (1949..=2100).contains(y))?;
     Some(YearMark { year: y, start: year_phrase_start(chars, i), end: i + 5, future: y > 2020, sub: false })
 }
