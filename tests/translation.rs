@@ -5,8 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use plansearch_analysis::pinyin;
 use plansearch_corpus::{load_translations, Translation};
-use plansearch_index::vocab::pinyin_key;
 
 use crate::util::{caidian, repo};
 
@@ -362,7 +362,7 @@ fn company_names_have_one_english_form_and_every_translation_uses_it() {
             rest = rest.replace(c.en.as_str(), " ");
         }
         for c in &named {
-            let Some(key) = pinyin_key(&c.zh) else { continue };
+            let Some(key) = pinyin::key(&c.zh) else { continue };
             let en_letters: String = c.en.chars().filter(|ch| ch.is_ascii_alphabetic()).collect::<String>().to_lowercase();
             if !en_letters.contains(&key) && spells(&rest, &key) && !allowed.contains(&(t.id.clone(), c.zh.clone())) {
                 problems.push(format!("{}: {} is written in pinyin (\"{key}\"), but the glossary writes it \"{}\"", t.id, c.zh, c.en));

@@ -22,6 +22,7 @@
 //!   match 绿色、低碳, and 绿色、低碳 matches only with that mark. Whitespace takes no
 //!   position (extraction scatters spaces through Chinese text), so phrases step over it.
 
+pub mod pinyin;
 pub mod tokenizer;
 
 use std::sync::OnceLock;

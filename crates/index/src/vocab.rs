@@ -5,13 +5,13 @@
 //!   Chinese ↔ English;
 //! * English → Chinese from CC-CEDICT (the `chinese_dictionary` crate, which embeds its
 //!   data), restricted to the Chinese words that occur in the corpus, most frequent first;
-//! * toneless pinyin → Chinese for the plan's terms and the corpus words (`pinyin` crate).
+//! * toneless pinyin → Chinese for the plan's terms and the corpus words, keyed by
+//!   `analysis::pinyin::key`, the key the query side reads typed pinyin with.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use pinyin::ToPinyin;
-use plansearch_analysis::{is_han, jieba, normalize};
+use plansearch_analysis::{jieba, normalize, pinyin};
 use plansearch_corpus::Passage;
 use serde::{Deserialize, Serialize};
 
@@ -44,37 +44,6 @@ pub fn read_glossaries(corpus_root: &Path) -> Vec<(String, String)> {
                 }
             }
         }
-    }
-    out
-}
-
-/// Toneless pinyin of a Chinese term, without spaces: 乡村振兴 → `xiangcunzhenxing`.
-pub fn pinyin_key(zh: &str) -> Option<String> {
-    let mut out = String::new();
-    for c in zh.chars() {
-        if !is_han(c) {
-            return None;
-        }
-        out.push_str(c.to_pinyin()?.plain());
-    }
-    (!out.is_empty()).then_some(out)
-}
-
-/// Do two characters share a toneless reading (any of their readings: 率 is shuai and lü)?
-/// The query side's homophone test, on the same pinyin as [`pinyin_key`].
-pub fn homophones(a: char, b: char) -> bool {
-    use pinyin::ToPinyinMulti;
-    let (Some(ra), Some(rb)) = (a.to_pinyin_multi(), b.to_pinyin_multi()) else { return false };
-    ra.into_iter().any(|x| rb.into_iter().any(|y| x.plain() == y.plain()))
-}
-
-/// Every toneless pinyin syllable (`xiang`, `cun`, `lv`), from the readings of the common
-/// Chinese characters.
-pub fn pinyin_syllables() -> std::collections::HashSet<&'static str> {
-    use pinyin::ToPinyinMulti;
-    let mut out = std::collections::HashSet::new();
-    for c in ('\u{4e00}'..='\u{9fa5}').filter_map(|c| c.to_pinyin_multi()) {
-        out.extend(c.into_iter().map(|p| p.plain()));
     }
     out
 }
@@ -154,7 +123,7 @@ pub fn build_from(counts: WordCounts, glossary: Vec<(String, String)>) -> Vocabu
     let mut pinyin: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let terms = glossary.iter().map(|(zh, _)| zh.clone()).chain(words.iter().map(|(w, _)| (*w).clone()));
     for zh in terms {
-        if let Some(key) = pinyin_key(&zh) {
+        if let Some(key) = pinyin::key(&zh) {
             let list = pinyin.entry(key).or_default();
             if list.len() < MAX_ZH_PER_KEY && !list.contains(&zh) {
                 list.push(zh);
@@ -167,13 +136,6 @@ pub fn build_from(counts: WordCounts, glossary: Vec<(String, String)>) -> Vocabu
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pinyin_keys_are_toneless_and_joined() {
-        assert_eq!(pinyin_key("乡村振兴").as_deref(), Some("xiangcunzhenxing"));
-        assert_eq!(pinyin_key("莲藕").as_deref(), Some("lianou"));
-        assert_eq!(pinyin_key("5G"), None);
-    }
 
     #[test]
     fn glosses_become_plain_keys() {

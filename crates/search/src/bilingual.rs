@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 
+use plansearch_analysis::pinyin::fold_tone;
 use plansearch_index::Vocabulary;
 
 pub use crate::Source;
@@ -66,18 +67,6 @@ fn singular(w: &str) -> String {
         return w[..w.len() - 1].to_string();
     }
     w.to_string()
-}
-
-/// ā → a, ǚ → u …: pinyin tone marks folded away.
-fn fold_tone(c: char) -> char {
-    match c {
-        'ā' | 'á' | 'ǎ' | 'à' => 'a',
-        'ē' | 'é' | 'ě' | 'è' => 'e',
-        'ī' | 'í' | 'ǐ' | 'ì' => 'i',
-        'ō' | 'ó' | 'ǒ' | 'ò' => 'o',
-        'ū' | 'ú' | 'ǔ' | 'ù' | 'ǖ' | 'ǘ' | 'ǚ' | 'ǜ' | 'ü' => 'u',
-        _ => c,
-    }
 }
 
 /// The index's vocabulary, arranged for lookups.

@@ -12,8 +12,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use plansearch_analysis::pinyin::{homophones, syllables};
 use plansearch_analysis::{runs, RunKind};
-use plansearch_index::vocab::{homophones, pinyin_syllables};
 use tantivy::Searcher;
 
 use crate::Correction;
@@ -56,7 +56,7 @@ impl Lexicon {
                 patterns.entry(pattern(&chars, i)).or_default().push(n as u32);
             }
         }
-        Lexicon { patterns, words, english, syllables: pinyin_syllables() }
+        Lexicon { patterns, words, english, syllables: syllables() }
     }
 
     /// A Chinese unit with its absent spans replaced by homophone plan words; `None` when
