@@ -24,13 +24,9 @@ OUT=target/hostile
 BIN=target/release/plansearch
 HEADER_TIMEOUT=${HOSTILE_HEADER_TIMEOUT:-5}
 
-if ! command -v wrk >/dev/null 2>&1; then
-    echo "hostile: installing wrk"
-    SUDO=()
-    if [[ $(id -u) -ne 0 ]]; then SUDO=(sudo); fi
-    "${SUDO[@]}" apt-get update -q
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk
-fi
+# shellcheck source=scripts/serve_lib.sh
+source scripts/serve_lib.sh
+need_wrk hostile
 # 200 half-sent connections and the attack's 32 need file descriptors.
 ulimit -n 4096 2>/dev/null || true
 
@@ -38,34 +34,14 @@ cargo build --release
 "$BIN" build
 mkdir -p "$OUT"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 MPORT=$(free_port)
 # shellcheck disable=SC2086
-"$BIN" serve --addr "127.0.0.1:$PORT" --metrics-addr "127.0.0.1:$MPORT" --header-timeout "$HEADER_TIMEOUT" \
-    ${HOSTILE_SERVE_ARGS:-} >"$OUT/server.log" 2>&1 </dev/null &
-SERVER=$!
-cleanup() {
-    if kill -0 "$SERVER" 2>/dev/null; then
-        kill -TERM "$SERVER" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$SERVER" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$SERVER" 2>/dev/null || true
-    fi
-    wait "$SERVER" 2>/dev/null || true
-}
-trap cleanup EXIT INT TERM
+start_server "$OUT/server.log" "$BIN" --addr "127.0.0.1:$PORT" --metrics-addr "127.0.0.1:$MPORT" --header-timeout "$HEADER_TIMEOUT" \
+    ${HOSTILE_SERVE_ARGS:-}
+trap stop_server EXIT INT TERM
 
-for i in $(seq 300); do
-    if ! kill -0 "$SERVER" 2>/dev/null; then
-        echo "hostile: the server exited:"; cat "$OUT/server.log"; exit 1
-    fi
-    if python3 -c 'import sys, urllib.request; urllib.request.build_opener(urllib.request.ProxyHandler({})).open(sys.argv[1], timeout=2)' \
-        "http://127.0.0.1:$PORT/healthz" 2>/dev/null; then
-        break
-    fi
-    sleep 0.2
-    if ((i == 300)); then echo "hostile: /healthz never answered"; exit 1; fi
-done
+wait_ready hostile "http://127.0.0.1:$PORT/healthz" "$OUT/server.log" 300
 grep -m1 'limits' "$OUT/server.log" || true
 
 status=0

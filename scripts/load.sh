@@ -28,53 +28,28 @@ SLOW_MS=${LOAD_SLOW_MS:-200}
 OUT=target/load
 BIN=target/release/plansearch
 
-if ! command -v wrk >/dev/null 2>&1; then
-    echo "load: installing wrk"
-    SUDO=()
-    if [[ $(id -u) -ne 0 ]]; then SUDO=(sudo); fi
-    "${SUDO[@]}" apt-get update -q
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk
-fi
+# shellcheck source=scripts/serve_lib.sh
+source scripts/serve_lib.sh
+need_wrk load
 
 cargo build --release
 "$BIN" build
 mkdir -p "$OUT"
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
-"$BIN" serve --addr "127.0.0.1:$PORT" --cache-bytes "${LOAD_CACHE:-67108864}" >"$OUT/server.log" 2>&1 </dev/null &
-SERVER=$!
+start_server "$OUT/server.log" "$BIN" --addr "127.0.0.1:$PORT" --cache-bytes "${LOAD_CACHE:-67108864}"
 SAMPLER=
 cleanup() {
     [[ -n $SAMPLER ]] && kill "$SAMPLER" 2>/dev/null || true
-    if kill -0 "$SERVER" 2>/dev/null; then
-        kill -TERM "$SERVER" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$SERVER" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$SERVER" 2>/dev/null || true
-    fi
-    wait "$SERVER" 2>/dev/null || true
+    stop_server
 }
 trap cleanup EXIT INT TERM
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$SERVER/status" 2>/dev/null || echo 0; }
 mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 
-# Ready?
-for i in $(seq 600); do
-    if ! kill -0 "$SERVER" 2>/dev/null; then
-        echo "load: the server exited:"; cat "$OUT/server.log"; exit 1
-    fi
-    python3 - "$BASE/healthz" <<'EOF' && break
-import sys, urllib.request
-try:
-    o = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    sys.exit(0 if o.open(sys.argv[1], timeout=2).status == 200 else 1)
-except Exception:
-    sys.exit(1)
-EOF
-    sleep 0.2
-    if ((i == 600)); then echo "load: /healthz never answered"; exit 1; fi
-done
+wait_ready load "$BASE/healthz" "$OUT/server.log" 600
 RSS_START=$(rss_kb)
 echo "load: server pid $SERVER on $BASE, VmRSS at start $(mb "$RSS_START") MiB"
 
