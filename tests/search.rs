@@ -575,3 +575,43 @@ fn a_stored_passage_that_does_not_read_is_an_error_that_keeps_serde_s_cause_up_t
     let web: Box<dyn std::error::Error> = Box::new(plansearch_web::AppError::from(err));
     assert_eq!(web.to_string(), "500 Internal Server Error internal: Something went wrong on our side. 服务器内部错误。");
 }
+
+/// Three plans (the real one twice more under other names): enough passages hold
+/// 社会发展 that the page never reaches those with only some of its words.
+fn three_plans() -> &'static plansearch_search::Engine {
+    static ENGINE: std::sync::OnceLock<(tempfile::TempDir, plansearch_search::Engine)> = std::sync::OnceLock::new();
+    &ENGINE
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let corpus = dir.path().join("corpus");
+            crate::util::copy_dir(&repo().join("corpus"), &corpus);
+            for copy in ["copy-a", "copy-b"] {
+                std::fs::create_dir_all(corpus.join(copy)).unwrap();
+                std::fs::copy(corpus.join("caidian/plan.zh.md"), corpus.join(copy).join("plan.zh.md")).unwrap();
+            }
+            let (ix, _) = plansearch_index::ensure(&corpus, &dir.path().join("index"), &mut |_| {}).unwrap();
+            let synonyms = plansearch_search::Synonyms::load(&corpus.join("synonyms.tsv")).unwrap();
+            (dir, plansearch_search::Engine::new(ix, synonyms))
+        })
+        .1
+}
+
+#[test]
+fn passages_with_only_some_words_are_listed_only_while_few_passages_hold_the_query() {
+    let q = "社会发展";
+    let one = engine().search(&Request { q: q.into(), limit: 100, ..Default::default() }).unwrap();
+    let holding = one.hits.iter().filter(|h| h.score >= plansearch_search::ALL_WORDS).count();
+    assert!(holding < plansearch_search::PARTIAL_BELOW && one.total > holding, "one plan: {holding} hold it of {}", one.total);
+    assert!(one.interpreted.notes.is_empty(), "{:?}", one.interpreted.notes);
+
+    let three = three_plans().search(&Request { q: q.into(), limit: 100, ..Default::default() }).unwrap();
+    // Every passage listed holds the query; the count is of those, and the note says so.
+    assert_eq!(three.total, 3 * holding, "three copies of the plan hold it three times as often");
+    assert!(three.hits.iter().all(|h| h.score >= plansearch_search::ALL_WORDS), "a partial match was listed");
+    assert!(three.interpreted.notes.iter().any(|n| n.contains("only some of its words")), "{:?}", three.interpreted.notes);
+    // The same passages come first as in one plan (each once per copy).
+    let first: Vec<&str> = one.hits.iter().take(3).map(|h| h.id.as_str()).collect();
+    let mut seen: Vec<&str> = three.hits.iter().take(9).map(|h| h.id.as_str()).collect();
+    seen.dedup();
+    assert_eq!(seen, first);
+}

@@ -16,6 +16,15 @@ use crate::{Engine, Reading, Source, ALL_WORDS, EXACT, TITLE_BOOST};
 /// chapter, section or panel): above the heading of that part, which holds the unit exactly
 /// and all its words.
 pub const OPENS: Score = EXACT + ALL_WORDS + 500.0;
+/// Whether a passage holding only some of a one-unit query's words matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Partial {
+    /// It matches, ranked below every passage holding the unit or all its words.
+    Match,
+    /// It does not; the words only add to the score of passages that match otherwise.
+    ScoreOnly,
+}
+
 /// In a question, what one unit of informativeness (inverse document frequency) is worth.
 const ASKED: Score = 10.0;
 /// In a question, how much a pair of its words standing near each other adds.
@@ -27,9 +36,22 @@ const MAX_BIGRAMS: usize = 96;
 
 impl Engine {
     /// The query for prepared groups; `relaxed` makes each group optional (at least one).
-    pub(crate) fn build_query(&self, groups: &[Vec<Prepared>], parsed: &Parsed, single: bool, relaxed: bool) -> Box<dyn Query> {
+    /// A one-unit query also scores the unit's words one by one (a passage with only some of
+    /// them is a partial match, below every passage holding them all); `partial` says whether
+    /// such a passage matches, or whether those words only add to the score of passages that
+    /// match otherwise — the same scores, over far fewer passages. Also returns how many
+    /// partial-match clauses there are.
+    pub(crate) fn build_query(
+        &self,
+        groups: &[Vec<Prepared>],
+        parsed: &Parsed,
+        single: bool,
+        relaxed: bool,
+        partial: Partial,
+    ) -> (Box<dyn Query>, usize) {
         let f = self.fields();
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut partials = 0;
         let mut required: Vec<Box<dyn Query>> = Vec::new();
         for group in groups {
             let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -64,7 +86,12 @@ impl Engine {
                             ranking_words(&alt.text)
                         };
                         for w in some {
-                            alts.push((Occur::Should, Box::new(ConstScoreQuery::new(term_query(field, &w), 1.0))));
+                            let q: Box<dyn Query> = Box::new(ConstScoreQuery::new(term_query(field, &w), 1.0));
+                            partials += 1;
+                            match partial {
+                                Partial::Match => alts.push((Occur::Should, q)),
+                                Partial::ScoreOnly => must.push((Occur::Should, q)),
+                            }
                         }
                     }
                 }
@@ -82,7 +109,7 @@ impl Engine {
             must.extend(required.into_iter().map(|q| (Occur::Must, q)));
         }
         must.extend(self.exclusions(parsed));
-        self.filter_query(&parsed.filters, Box::new(BooleanQuery::new(must)))
+        (self.filter_query(&parsed.filters, Box::new(BooleanQuery::new(must))), partials)
     }
 
     /// The query for a question or sentence: no unit is required; a passage scores by the
@@ -262,10 +289,61 @@ pub(crate) fn gram_phrase_query(field: tantivy::schema::Field, normalized: &str)
     if terms.len() == 1 {
         return Some(Box::new(TermQuery::new(Term::from_field_text(field, &terms[0].1), IndexRecordOption::Basic)));
     }
+    let terms = covering(terms);
     Some(Box::new(PhraseQuery::new_with_offset(terms.into_iter().map(|(pos, t)| (pos, Term::from_field_text(field, &t))).collect())))
+}
+
+/// The fewest of a phrase's overlapping bigrams that still fix every character: in a run of
+/// bigrams at consecutive positions every other one, and the last (中法 武汉 生态 示范 范城
+/// for 中法武汉生态示范城). Each position of the gram field holds the bigram starting at that
+/// character, so the same text matches, and the phrase reads half the positions.
+fn covering(terms: Vec<(usize, String)>) -> Vec<(usize, String)> {
+    let bigram = |t: &(usize, String)| t.1.chars().count() == 2 && t.1.chars().all(plansearch_analysis::is_han);
+    let mut out: Vec<(usize, String)> = Vec::with_capacity(terms.len());
+    let mut i = 0;
+    while i < terms.len() {
+        // A run: bigrams at consecutive positions.
+        let mut j = i + 1;
+        while bigram(&terms[i]) && j < terms.len() && bigram(&terms[j]) && terms[j].0 == terms[j - 1].0 + 1 {
+            j += 1;
+        }
+        for (k, t) in terms[i..j].iter().enumerate() {
+            if k % 2 == 0 || i + k == j - 1 {
+                out.push(t.clone());
+            }
+        }
+        i = j;
+    }
+    out
 }
 
 /// The stemmed English terms of a text.
 fn english_words(text: &str) -> Vec<String> {
     plansearch_analysis::tokenizer::english_terms(text).into_iter().map(|(t, _, _)| t).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::covering;
+
+    fn cover(text: &str) -> Vec<(usize, String)> {
+        covering(plansearch_analysis::gram_phrase(text).unwrap())
+    }
+
+    #[test]
+    fn a_phrase_keeps_every_other_bigram_and_the_last() {
+        let got = cover("中法武汉生态示范城");
+        let want: Vec<(usize, String)> =
+            [(0, "中法"), (2, "武汉"), (4, "生态"), (6, "示范"), (7, "范城")].iter().map(|&(p, t)| (p, t.to_string())).collect();
+        assert_eq!(got, want);
+        // Every character is fixed by a kept bigram.
+        let chars = "中法武汉生态示范城".chars().count();
+        assert!((0..chars).all(|c| got.iter().any(|(p, _)| *p == c || *p + 1 == c)));
+        // 乡村振兴: 乡村 and 振兴 fix all four; Latin words and marks stay.
+        assert_eq!(cover("乡村振兴"), vec![(0, "乡村".to_string()), (2, "振兴".to_string())]);
+        assert_eq!(cover("乡村").len(), 1);
+        let mixed = cover("5G基站建设");
+        assert!(mixed.iter().any(|(_, t)| t == "5G"), "{mixed:?}");
+        assert_eq!(mixed.iter().filter(|(_, t)| t.chars().count() == 2 && t != "5G").count(), 2, "{mixed:?}");
+    }
 }

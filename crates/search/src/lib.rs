@@ -42,14 +42,14 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Score, TantivyDocument, Term};
 
 pub use bilingual::Translator;
-pub use facets::{FacetCollector, FacetCounts};
+pub use facets::{FacetCollector, FacetCounts, FacetShape};
 pub use hit::{breadcrumb, breadcrumb_en, english_spans, highlight_spans, Spans};
 pub use prepare::{required_words, MAX_UNITS};
 pub use query::{parse, Filters, Parsed, Unit, FILTER_NAMES, MAX_QUERY_CHARS};
 pub use response::*;
 pub use synonyms::Synonyms;
 
-use compile::ranked;
+use compile::{ranked, Partial};
 use hit::make_hit;
 use prepare::{Prepared, ReadState};
 
@@ -61,6 +61,9 @@ pub const ALL_WORDS: Score = 1_000.0;
 pub const TITLE_BOOST: Score = 2.0;
 /// The most hits one request returns.
 pub const MAX_LIMIT: usize = 100;
+/// A one-unit query lists passages holding only some of its words while fewer than this
+/// many passages hold it: a page never reaches them otherwise.
+pub const PARTIAL_BELOW: usize = MAX_LIMIT;
 /// The furthest one can page.
 pub const MAX_OFFSET: usize = 10_000;
 /// How long one search may take before it returns what it has (`timed_out`).
@@ -85,6 +88,7 @@ pub struct Engine {
     pub synonyms: Synonyms,
     pub translator: std::sync::Arc<Translator>,
     lexicon: std::sync::Arc<correct::Lexicon>,
+    facet_shape: FacetShape,
 }
 
 impl Engine {
@@ -94,7 +98,8 @@ impl Engine {
         let translator = std::sync::Arc::new(Translator::new(&index.vocab));
         let english = correct::english_words(&index.reader.searcher(), index.fields.en_grams);
         let lexicon = std::sync::Arc::new(correct::Lexicon::new(&index.vocab, english));
-        Engine { index, synonyms, translator, lexicon }
+        let facet_shape = FacetShape::of(&index.meta);
+        Engine { index, synonyms, translator, lexicon, facet_shape }
     }
 
     fn fields(&self) -> Fields {
@@ -164,7 +169,7 @@ impl Engine {
             // Filters alone browse: every passage they allow, in reading order.
             let query = self.filter_query(&parsed.filters, Box::new(tantivy::query::AllQuery));
             let collector = TopDocs::with_limit(limit).and_offset(offset).order_by_fast_field::<u64>("seq_no", tantivy::Order::Asc);
-            let (top, total, facets) = searcher.search(&query, &(collector, Count, FacetCollector))?;
+            let (top, total, facets) = searcher.search(&query, &(collector, Count, FacetCollector(self.facet_shape)))?;
             for (_, addr) in top {
                 response.hits.push(make_hit(self.passage(&searcher, addr)?, 0.0, &[], &self.translator));
             }
@@ -190,25 +195,39 @@ impl Engine {
         let single = groups.len() == 1 && groups[0].len() == 1 && !groups[0][0].exact;
         let translator = &self.translator;
         let any_exact = groups.iter().flatten().any(|p| p.exact);
-        let mut query = if asked {
+        // One pass gives the page, the count and the facets.
+        let pass = |query: &dyn tantivy::query::Query| searcher.search(query, &(ranked(limit, offset), Count, FacetCollector(self.facet_shape)));
+        let (top, total, facets) = if asked {
             let units: Vec<Prepared> = groups.iter().flatten().cloned().collect();
-            self.build_asked_query(&units, &parsed, reading)
+            pass(&*self.build_asked_query(&units, &parsed, reading))?
         } else {
-            self.build_query(&groups, &parsed, single, false)
+            // Passages holding only some of a one-unit query's words rank below every passage
+            // holding it, so they are listed only while those are few: a broad query's cost
+            // is bounded by the passages that hold it, not by every passage sharing a word.
+            let (query, partials) = self.build_query(&groups, &parsed, single, false, Partial::ScoreOnly);
+            let mut found = pass(&*query)?;
+            if partials > 0 && found.1 < PARTIAL_BELOW {
+                found = pass(&*self.build_query(&groups, &parsed, single, false, Partial::Match).0)?;
+            } else if partials > 1 {
+                response.interpreted.notes.push(format!(
+                    "{} passages hold the query: passages holding only some of its words are not listed. {}个段落包含检索词，仅含其中部分词语的段落不再列出。",
+                    found.1, found.1
+                ));
+            }
+            // No passage has every term: rather than nothing, show passages with some of
+            // them, and say so. Exact quotes stay exact.
+            if groups.len() > 1 && !any_exact && found.1 == 0 {
+                found = pass(&*self.build_query(&groups, &parsed, single, true, Partial::Match).0)?;
+                response.interpreted.notes.push(
+                    "no passage has all the terms: showing passages with some of them. 没有段落同时包含所有检索词，以下为包含部分检索词的段落。"
+                        .into(),
+                );
+            }
+            found
         };
-        // No passage has every term: rather than nothing, show passages with some of them,
-        // and say so. Exact quotes stay exact.
-        if !asked && groups.len() > 1 && !any_exact && searcher.search(&query, &Count)? == 0 {
-            query = self.build_query(&groups, &parsed, single, true);
-            response.interpreted.notes.push(
-                "no passage has all the terms: showing passages with some of them. 没有段落同时包含所有检索词，以下为包含部分检索词的段落。".into(),
-            );
-        }
 
         // Quoted text is a phrase of grams (Chinese, or English words as typed), exact by
         // construction: marks hold their positions, whitespace none. No verification needed.
-        let (top, total, facets) = searcher.search(&query, &(ranked(limit, offset), Count, FacetCollector))?;
-
         response.total = total;
         response.facets = facets.resolve(&self.index.meta);
         for ((score, _), addr) in top {

@@ -3,8 +3,8 @@
 //! with the words it requires and the words it is ranked by. Nothing here touches the index.
 
 use plansearch_analysis::{is_han, jieba, normalize, runs, word_tokens, RunKind};
-use tantivy::collector::Count;
-use tantivy::{Searcher, Term};
+use tantivy::query::{EnableScoring, Query};
+use tantivy::{DocId, DocSet, Searcher, Term, TERMINATED};
 
 use crate::ask::{self, is_function_word, TOO_COMMON};
 use crate::compile::gram_phrase_query;
@@ -193,17 +193,22 @@ impl Engine {
 
     /// Does the normalized text stand anywhere in the index?
     pub(crate) fn occurs(&self, searcher: &Searcher, text: &str) -> bool {
-        self.doc_freq(searcher, text) > 0
+        let f = self.index.fields;
+        match plansearch_analysis::gram_phrase(text) {
+            Some(terms) if terms.len() == 1 => searcher.doc_freq(&Term::from_field_text(f.grams, &terms[0].1)).unwrap_or(0) > 0,
+            Some(_) => gram_phrase_query(f.grams, text).is_some_and(|q| any_match(searcher, &*q)),
+            None => false,
+        }
     }
 
     /// In how many passages a Chinese text stands: the document frequency of its gram when
-    /// it is one (a character or a pair), else a count of the passages holding it as a
-    /// phrase — not of a jieba word, which the passages may cut differently.
+    /// it is one (a character or a pair), else the passages holding it as a phrase (not as
+    /// a jieba word, which the passages may cut differently), counted by [`passages_holding`].
     pub(crate) fn doc_freq(&self, searcher: &Searcher, text: &str) -> u64 {
         let f = self.index.fields;
         match plansearch_analysis::gram_phrase(text) {
             Some(terms) if terms.len() == 1 => searcher.doc_freq(&Term::from_field_text(f.grams, &terms[0].1)).unwrap_or(0),
-            Some(_) => gram_phrase_query(f.grams, text).map_or(0, |q| searcher.search(&q, &Count).map_or(0, |c| c as u64)),
+            Some(_) => gram_phrase_query(f.grams, text).map_or(0, |q| passages_holding(searcher, &*q)),
             None => 0,
         }
     }
@@ -218,7 +223,7 @@ impl Engine {
             _ => {
                 let q =
                     tantivy::query::PhraseQuery::new_with_offset(terms.into_iter().map(|(at, t)| (at, Term::from_field_text(f.en, &t))).collect());
-                searcher.search(&q, &Count).map_or(0, |c| c as u64)
+                passages_holding(searcher, &q)
             }
         }
     }
@@ -376,5 +381,42 @@ impl ReadState<'_> {
     pub(crate) fn idf(&self, df: u64) -> f32 {
         let df = df as f64;
         (1.0 + (self.docs - df + 0.5) / (df + 0.5)).ln() as f32
+    }
+}
+
+/// How many passages a phrase's frequency is counted over before the rest is estimated.
+const DF_SAMPLE: u32 = 50_000;
+
+/// Does any passage match `q`? Stops at the first one.
+fn any_match(searcher: &Searcher, q: &dyn Query) -> bool {
+    let Ok(weight) = q.weight(EnableScoring::disabled_from_searcher(searcher)) else { return false };
+    searcher.segment_readers().iter().any(|seg| weight.scorer(seg, 1.0).is_ok_and(|s| s.doc() != TERMINATED))
+}
+
+/// How many passages match `q` (a phrase, whose frequency the index does not store): counted
+/// exactly over the first [`DF_SAMPLE`] passages, the rest estimated in proportion — exact on
+/// a corpus of one plan, and a bounded cost on a thousand, where the count only weighs a word
+/// (its informativeness) and need not be exact.
+fn passages_holding(searcher: &Searcher, q: &dyn Query) -> u64 {
+    let Ok(weight) = q.weight(EnableScoring::disabled_from_searcher(searcher)) else { return 0 };
+    let (mut counted, mut covered, mut all) = (0u64, 0u64, 0u64);
+    for seg in searcher.segment_readers() {
+        all += u64::from(seg.max_doc());
+        let room = (u64::from(DF_SAMPLE).saturating_sub(covered)).min(u64::from(seg.max_doc())) as DocId;
+        if room == 0 {
+            continue;
+        }
+        let Ok(mut scorer) = weight.scorer(seg, 1.0) else { continue };
+        let alive = seg.alive_bitset();
+        while scorer.doc() < room {
+            counted += u64::from(alive.is_none_or(|b| b.is_alive(scorer.doc())));
+            scorer.advance();
+        }
+        covered += u64::from(room);
+    }
+    if covered >= all || covered == 0 {
+        counted
+    } else {
+        (counted as f64 * all as f64 / covered as f64).round() as u64
     }
 }
