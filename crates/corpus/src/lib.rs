@@ -61,7 +61,7 @@ pub fn convert_dir(dir: &Path) -> Result<convert::Converted, CorpusError> {
     let source_path = dir.join(SOURCE_TXT);
     let source = read_utf8(&source_path)?;
     let repairs = Repairs::load(dir)?;
-    convert::convert(&slug, &source_path.display().to_string(), &source, &repairs)
+    convert::convert(&slug, &source_path, &source, &repairs)
 }
 
 /// What `ingest` did to one document.
