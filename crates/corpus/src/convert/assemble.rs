@@ -76,7 +76,8 @@ pub(super) fn assemble(head: Document, events: &[Event], roles: &HashMap<usize, 
     Ok(Assembled { document: doc, placed })
 }
 
-/// The evidence check: each numbered panel (`7-2`) stands in its own chapter (7).
+/// The evidence check: each numbered panel (`7-2`) stands in its own chapter (7). Fails at
+/// the first line of the first panel that does not.
 pub(super) fn check(assembled: &Assembled, groups: &[Group]) -> Result<(), Problem> {
     for &(g, chapter) in &assembled.placed {
         let Some(number) = &groups[g].number else {
@@ -84,7 +85,8 @@ pub(super) fn check(assembled: &Assembled, groups: &[Group]) -> Result<(), Probl
         };
         let major: Option<u32> = number.split('-').next().and_then(|m| m.parse().ok());
         if major.is_some() && number.contains('-') && major != chapter {
-            return Err(Problem::at(0, format!("专栏 {number} stands in chapter {chapter:?}: a chapter boundary is missing or misplaced")));
+            let stands = chapter.map_or("before the first chapter".to_string(), |c| format!("in chapter {c}"));
+            return Err(Problem::at(groups[g].first, format!("专栏 {number} stands {stands}: a chapter boundary is missing or misplaced")));
         }
     }
     Ok(())
@@ -102,7 +104,7 @@ pub(super) fn dropped_roles(events: &[Event], groups: &[Group]) -> Result<HashMa
     while k < events.len() {
         match &events[k] {
             Event::Chapter { number, .. } => chapter = *number,
-            Event::Para { dropped: true, .. } => {
+            Event::Para { dropped: true, line: first, .. } => {
                 // The run of consecutive dropped openings (panels in between are transparent).
                 let mut run = vec![k];
                 let mut next = next_content(events, k + 1);
@@ -114,7 +116,11 @@ pub(super) fn dropped_roles(events: &[Event], groups: &[Group]) -> Result<HashMa
                         break;
                     }
                 }
-                let before_first_section = matches!(next.map(|n| &events[n]), Some(Event::Section { number: 1, .. }));
+                let first_section = match next.map(|n| &events[n]) {
+                    Some(Event::Section { number: 1, line, .. }) => Some(*line),
+                    _ => None,
+                };
+                let before_first_section = first_section.is_some();
                 let intro = if before_first_section {
                     Some(run.len() - 1)
                 } else if run.len() >= 2 {
@@ -123,9 +129,10 @@ pub(super) fn dropped_roles(events: &[Event], groups: &[Group]) -> Result<HashMa
                     None
                 };
                 let intro = intro.filter(|&at| next_panel_chapter(events, groups, run[at]) == Some(chapter + 1));
-                if before_first_section && intro.is_none() {
-                    let line = if let Event::Para { line, .. } = &events[run[0]] { *line } else { 0 };
-                    return Err(Problem::at(line, "第一节 restarts here, but no numbered panel shows which chapter begins"));
+                if let (Some(section), None) = (first_section, intro) {
+                    // At the run's first opening, the first of the dropped headings.
+                    let message = format!("a heading was dropped here and 第一节 (line {section}) restarts the sections, but no numbered panel shows which chapter begins");
+                    return Err(Problem::at(*first, message));
                 }
                 for (pos, &e) in run.iter().enumerate() {
                     let role = match intro {

@@ -77,7 +77,7 @@ fn passes(slug: &str, source: &str, repairs: &Repairs) -> Result<Converted, Prob
         return Err(Problem::at(1, "the source is empty"));
     }
     let lines: Vec<String> = source.split('\n').map(|l| strip_bookmarks(l.trim_end_matches('\r'))).collect();
-    let claims = panels::claim(&lines, repairs)?;
+    let claims = panels::claim(&lines, source.lines().count(), repairs)?;
     let title = read_title(&lines)?;
     let scanned = scan::scan(&lines, title.body, &claims)?;
     let built = panels::build(&claims, &lines, repairs)?;
@@ -104,6 +104,7 @@ fn read_title(lines: &[String]) -> Result<Title, Problem> {
     while i < lines.len() && lines[i].trim().is_empty() {
         i += 1;
     }
+    let start = i;
     let mut title = String::new();
     let mut front = Vec::new();
     while i < lines.len() && !lines[i].trim().is_empty() {
@@ -117,7 +118,7 @@ fn read_title(lines: &[String]) -> Result<Title, Problem> {
     }
     let title = normalize_spaces(&title);
     if title.is_empty() {
-        return Err(Problem::at(1, "no title line"));
+        return Err(Problem::at(start + 1, "no title line"));
     }
     Ok(Title { title, front, body: i })
 }

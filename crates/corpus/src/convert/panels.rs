@@ -10,6 +10,8 @@ use crate::text::{ends_sentence, normalize_spaces};
 pub(super) struct Group {
     pub(super) number: Option<String>,
     pub(super) title: String,
+    /// The source line (1-based) where the panel's first range starts: where errors point.
+    pub(super) first: usize,
     format: PanelFormat,
     file: Option<String>,
     /// Body lines (0-based indices), in order.
@@ -23,27 +25,30 @@ pub(super) struct Claims {
     pub(super) owner: Vec<Option<usize>>,
 }
 
-/// Claim the panel ranges of `panels.tsv` over the source lines. Consecutive rows with the
-/// same id and title are one panel split over text boxes. Fails on a range past the end of
-/// the source or a line that two panels claim.
-pub(super) fn claim(lines: &[String], repairs: &Repairs) -> Result<Claims, Problem> {
+/// Claim the panel ranges of `panels.tsv` over the source lines (`last` is the number of
+/// the source's last line). Consecutive rows with the same id and title are one panel split
+/// over text boxes. Fails on a range past the end of the source (at its last line) or a line
+/// that two panels claim.
+pub(super) fn claim(lines: &[String], last: usize, repairs: &Repairs) -> Result<Claims, Problem> {
     let mut groups: Vec<Group> = Vec::new();
     let mut owner: Vec<Option<usize>> = vec![None; lines.len()];
     for r in &repairs.panels {
         if r.end > lines.len() {
-            return Err(Problem::at(r.end, format!("panels.tsv names line {} but the source has {} lines (truncated?)", r.end, lines.len())));
+            let message = format!("the source ends here, but panels.tsv line {} maps lines {}–{} to a panel (truncated?)", r.row, r.start, r.end);
+            return Err(Problem::at(last, message));
         }
         let g = match groups.last().filter(|g| g.number == r.number && g.title == r.title && r.start > 0) {
             Some(_) => groups.len() - 1,
             None => {
-                groups.push(Group { number: r.number.clone(), title: r.title.clone(), format: r.format, file: r.file.clone(), body: vec![] });
+                let (number, title, file) = (r.number.clone(), r.title.clone(), r.file.clone());
+                groups.push(Group { number, title, first: r.start, format: r.format, file, body: vec![] });
                 groups.len() - 1
             }
         };
         for n in r.start..=r.end {
             if let Some(other) = owner[n - 1] {
                 if other != g {
-                    return Err(Problem::at(n, "line claimed by two panels in panels.tsv"));
+                    return Err(Problem::at(n, format!("line claimed by two panels in panels.tsv (the second at its line {})", r.row)));
                 }
             }
             owner[n - 1] = Some(g);
@@ -56,9 +61,10 @@ pub(super) fn claim(lines: &[String], repairs: &Repairs) -> Result<Claims, Probl
 }
 
 /// Build every panel of the claims, in `groups` order: items split from its body lines, or
-/// its transcribed table (`tables/*.tsv`, `indicators.tsv`).
+/// its transcribed table (`tables/*.tsv`, `indicators.tsv`). A missing table fails at the
+/// panel's first line.
 pub(super) fn build(claims: &Claims, lines: &[String], repairs: &Repairs) -> Result<Vec<Panel>, Problem> {
-    claims.groups.iter().map(|g| build_panel(g, lines, repairs).map_err(|m| Problem::at(g.body.first().map_or(0, |b| b + 1), m))).collect()
+    claims.groups.iter().map(|g| build_panel(g, lines, repairs).map_err(|m| Problem::at(g.first, m))).collect()
 }
 
 fn build_panel(g: &Group, lines: &[String], repairs: &Repairs) -> Result<Panel, String> {

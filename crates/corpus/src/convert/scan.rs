@@ -58,7 +58,7 @@ struct Scanner<'a> {
 }
 
 /// Scan the lines from index `from` (the first after the title) to the end. Every claimed
-/// panel must be met: one whose lines all lie before `from` is an error.
+/// panel must be met: one whose lines all lie before `from` is an error at its first line.
 pub(super) fn scan(lines: &[String], from: usize, claims: &Claims) -> Result<Scanned, Problem> {
     let mut s = Scanner {
         lines,
@@ -102,7 +102,12 @@ pub(super) fn scan(lines: &[String], from: usize, claims: &Claims) -> Result<Sca
     }
     s.close();
     if let Some(g) = s.placed.iter().position(|p| !p) {
-        return Err(Problem::at(0, format!("panel {:?} was never placed", claims.groups[g].title)));
+        // Every claimed line from `from` on is met, so this panel lies in the title block.
+        let g = &claims.groups[g];
+        return Err(Problem::at(
+            g.first,
+            format!("panel {:?} starts here, before the title ends at its first blank line, and was never placed", g.title),
+        ));
     }
     Ok(Scanned { events: s.events, dropped: s.dropped })
 }
