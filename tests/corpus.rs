@@ -391,6 +391,17 @@ fn a_source_of_only_subtitles_names_the_line_where_the_title_should_be() {
 }
 
 #[test]
+fn a_panel_range_from_line_zero_is_an_error_in_panels_tsv() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("source.txt"), "示例规划纲要\n\n第一章\t总则\n第一段话。\n").unwrap();
+    std::fs::write(dir.path().join("panels.tsv"), "start\tbody\tend\tid\ttitle\tformat\n0\t0\t0\t1\t示例\titems\n").unwrap();
+    match plansearch_corpus::convert_dir(dir.path()) {
+        Err(plansearch_corpus::CorpusError::Repair { path, line, .. }) => assert_eq!((path, line), (dir.path().join("panels.tsv"), 2)),
+        other => panic!("expected an error at panels.tsv line 2, got {other:?}"),
+    }
+}
+
+#[test]
 fn a_truncated_source_is_named_at_its_last_line() {
     let dir = temp_copy_of_caidian();
     let source = dir.path().join("caidian/source.txt");

@@ -76,6 +76,9 @@ impl Repairs {
                 format,
                 file: cols.get(6).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
             };
+            if range.start == 0 {
+                return Err(bad("source lines are numbered from 1"));
+            }
             if !(range.start <= range.body && range.body <= range.end + 1) {
                 return Err(bad("need start <= body <= end + 1"));
             }
