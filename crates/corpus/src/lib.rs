@@ -45,6 +45,10 @@ pub enum CorpusError {
     Repair { path: PathBuf, line: usize, message: String },
     #[error("{}:{}", path.display(), source)]
     Markdown { path: PathBuf, source: markdown::ReadError },
+    /// The Markdown written for a document does not read back to it: a bug of the writer or
+    /// the reader, not of any line of the source.
+    #[error("{}: the Markdown written for the converted source does not read back to the same document", path.display())]
+    ReadBack { path: PathBuf },
     #[error("{}: no documents (expected corpus/<slug>/{PLAN_MD})", path.display())]
     Empty { path: PathBuf },
 }
@@ -80,11 +84,7 @@ pub fn ingest(dir: &Path) -> Result<IngestOutcome, CorpusError> {
     // Prove the Markdown reads back to the same document before it replaces anything.
     let back = markdown::read(&doc.slug, &md).map_err(|e| CorpusError::Markdown { path: dir.join(PLAN_MD), source: e })?;
     if back != doc {
-        return Err(CorpusError::Source {
-            path: dir.join(PLAN_MD),
-            line: 0,
-            message: "the Markdown does not read back to the converted document".into(),
-        });
+        return Err(CorpusError::ReadBack { path: dir.join(PLAN_MD) });
     }
     let path = dir.join(PLAN_MD);
     let changed = std::fs::read(&path).map(|old| old != md.as_bytes()).unwrap_or(true);
