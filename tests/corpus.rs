@@ -416,3 +416,17 @@ fn a_truncated_source_is_named_at_its_last_line() {
         other => panic!("expected an error at the end of source.txt, got {other:?}"),
     }
 }
+
+#[test]
+fn a_damaged_plan_markdown_is_named_at_its_line_once() {
+    let dir = temp_copy_of_caidian();
+    let plan = dir.path().join("caidian/plan.zh.md");
+    let mut lines: Vec<String> = std::fs::read_to_string(&plan).unwrap().split('\n').map(String::from).collect();
+    lines.insert(5, "###### 多余的标题".into());
+    std::fs::write(&plan, lines.join("\n")).unwrap();
+    let err = plansearch_corpus::Corpus::load(dir.path()).expect_err("a stray heading is an error");
+    let shown = err.to_string();
+    assert!(shown.starts_with(&format!("{}:6: ", plan.display())), "{shown}");
+    assert!(!shown.contains("line 6"), "the line is said twice: {shown}");
+    assert!(std::error::Error::source(&err).is_none(), "a cause would print the line again: {shown}");
+}

@@ -43,8 +43,8 @@ pub enum CorpusError {
     Source { path: PathBuf, line: usize, message: String },
     #[error("{}:{line}: {message}", path.display())]
     Repair { path: PathBuf, line: usize, message: String },
-    #[error("{}:{}", path.display(), source)]
-    Markdown { path: PathBuf, source: markdown::ReadError },
+    #[error("{}:{line}: {message}", path.display())]
+    Markdown { path: PathBuf, line: usize, message: String },
     /// The Markdown written for a document does not read back to it: a bug of the writer or
     /// the reader, not of any line of the source.
     #[error("{}: the Markdown written for the converted source does not read back to the same document", path.display())]
@@ -82,7 +82,7 @@ pub fn ingest(dir: &Path) -> Result<IngestOutcome, CorpusError> {
     let doc = convert_dir(dir)?.document;
     let md = markdown::write(&doc);
     // Prove the Markdown reads back to the same document before it replaces anything.
-    let back = markdown::read(&doc.slug, &md).map_err(|e| CorpusError::Markdown { path: dir.join(PLAN_MD), source: e })?;
+    let back = markdown::read(&doc.slug, &md).map_err(|e| e.in_file(&dir.join(PLAN_MD)))?;
     if back != doc {
         return Err(CorpusError::ReadBack { path: dir.join(PLAN_MD) });
     }
@@ -175,7 +175,7 @@ impl Corpus {
                 continue;
             }
             let md = read_utf8(&path)?;
-            let doc = markdown::read(&slug_of(&dir), &md).map_err(|e| CorpusError::Markdown { path: path.clone(), source: e })?;
+            let doc = markdown::read(&slug_of(&dir), &md).map_err(|e| e.in_file(&path))?;
             for t in load_translations(&dir)? {
                 translations.insert((doc.slug.clone(), t.id.clone()), t);
             }
