@@ -335,3 +335,98 @@ fn a_second_plan_in_the_same_shape_loads_beside_the_first() {
     assert!(demo.iter().any(|p| p.id == "2" && p.chapter.as_ref().unwrap().inferred));
     assert!(corpus.passages().iter().filter(|p| p.doc == "caidian").count() > 400);
 }
+
+/// Convert a crafted plan (`source.txt` and, if given, `panels.tsv`) in a temp folder; the
+/// error must be about `source.txt` and say which line, in its value and its message.
+fn conversion_fails_at(source: &str, panels: Option<&str>, line: usize, expect: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("demo");
+    std::fs::create_dir(&plan).unwrap();
+    std::fs::write(plan.join("source.txt"), source).unwrap();
+    if let Some(rows) = panels {
+        std::fs::write(plan.join("panels.tsv"), format!("start\tbody\tend\tid\ttitle\tformat\tfile\n{rows}")).unwrap();
+    }
+    let err = plansearch_corpus::convert_dir(&plan).expect_err("the conversion should fail");
+    let shown = err.to_string();
+    match &err {
+        plansearch_corpus::CorpusError::Source { path, line: at, message } => {
+            assert_eq!((path.as_path(), *at), (plan.join("source.txt").as_path(), line), "wrong place: {shown}");
+            assert!(message.contains(expect), "expected {expect:?} in: {shown}");
+        }
+        other => panic!("expected an error in source.txt, got {other:?}"),
+    }
+    assert!(shown.starts_with(&format!("{}:{line}: ", plan.join("source.txt").display())), "{shown}");
+}
+
+#[test]
+fn a_section_restart_without_a_chapter_names_the_source_and_the_paragraph() {
+    // Line 5 opens with a stray space after a finished paragraph: a heading was dropped
+    // there, and 第一节 follows, but no numbered panel says which chapter begins.
+    let source = "示例规划纲要\n\n第一章\t总则\n第一段话。\n 第二段话开头。\n第一节\t指导思想\n第三段话。\n";
+    conversion_fails_at(source, None, 5, "第一节");
+}
+
+#[test]
+fn a_panel_in_the_wrong_chapter_names_its_line() {
+    let source = "示例规划纲要\n\n第一章\t总则\n第一段话。\n专栏 2-1 示例\n示例项目。\n第二段话。\n";
+    conversion_fails_at(source, Some("5\t6\t6\t2-1\t示例\titems\n"), 5, "专栏 2-1");
+}
+
+#[test]
+fn a_panel_mapped_into_the_title_names_its_line() {
+    // The title runs to the first blank line, so a panel mapped there is never placed.
+    let source = "示例规划纲要\n专栏 1 示例\n\n第一章\t总则\n第一段话。\n";
+    conversion_fails_at(source, Some("2\t3\t2\t1\t示例\titems\n"), 2, "never placed");
+}
+
+#[test]
+fn an_indicator_panel_without_its_table_names_its_line() {
+    let source = "示例规划纲要\n\n第一章\t总则\n第一段话。\n专栏 1 主要指标\n第二段话。\n";
+    conversion_fails_at(source, Some("5\t6\t5\t1\t主要指标\tindicators\n"), 5, "indicators.tsv");
+}
+
+#[test]
+fn a_source_of_only_subtitles_names_the_line_where_the_title_should_be() {
+    conversion_fails_at("\n\n（2021—2025）\n\n第一章\t总则\n第一段话。\n", None, 3, "no title");
+}
+
+#[test]
+fn a_panel_range_from_line_zero_is_an_error_in_panels_tsv() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("source.txt"), "示例规划纲要\n\n第一章\t总则\n第一段话。\n").unwrap();
+    std::fs::write(dir.path().join("panels.tsv"), "start\tbody\tend\tid\ttitle\tformat\n0\t0\t0\t1\t示例\titems\n").unwrap();
+    match plansearch_corpus::convert_dir(dir.path()) {
+        Err(plansearch_corpus::CorpusError::Repair { path, line, .. }) => assert_eq!((path, line), (dir.path().join("panels.tsv"), 2)),
+        other => panic!("expected an error at panels.tsv line 2, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_truncated_source_is_named_at_its_last_line() {
+    let dir = temp_copy_of_caidian();
+    let source = dir.path().join("caidian/source.txt");
+    let s = std::fs::read_to_string(&source).unwrap();
+    let cut: String = s.chars().take(s.chars().count() / 2).collect();
+    std::fs::write(&source, &cut).unwrap();
+    match plansearch_corpus::convert_dir(&dir.path().join("caidian")) {
+        Err(plansearch_corpus::CorpusError::Source { path, line, message }) => {
+            assert_eq!((path, line), (source, cut.lines().count()), "{message}");
+            assert!(message.contains("truncated"), "{message}");
+        }
+        other => panic!("expected an error at the end of source.txt, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_damaged_plan_markdown_is_named_at_its_line_once() {
+    let dir = temp_copy_of_caidian();
+    let plan = dir.path().join("caidian/plan.zh.md");
+    let mut lines: Vec<String> = std::fs::read_to_string(&plan).unwrap().split('\n').map(String::from).collect();
+    lines.insert(5, "###### 多余的标题".into());
+    std::fs::write(&plan, lines.join("\n")).unwrap();
+    let err = plansearch_corpus::Corpus::load(dir.path()).expect_err("a stray heading is an error");
+    let shown = err.to_string();
+    assert!(shown.starts_with(&format!("{}:6: ", plan.display())), "{shown}");
+    assert!(!shown.contains("line 6"), "the line is said twice: {shown}");
+    assert!(std::error::Error::source(&err).is_none(), "a cause would print the line again: {shown}");
+}

@@ -43,8 +43,12 @@ pub enum CorpusError {
     Source { path: PathBuf, line: usize, message: String },
     #[error("{}:{line}: {message}", path.display())]
     Repair { path: PathBuf, line: usize, message: String },
-    #[error("{}:{}", path.display(), source)]
-    Markdown { path: PathBuf, source: markdown::ReadError },
+    #[error("{}:{line}: {message}", path.display())]
+    Markdown { path: PathBuf, line: usize, message: String },
+    /// The Markdown written for a document does not read back to it: a bug of the writer or
+    /// the reader, not of any line of the source.
+    #[error("{}: the Markdown written for the converted source does not read back to the same document", path.display())]
+    ReadBack { path: PathBuf },
     #[error("{}: no documents (expected corpus/<slug>/{PLAN_MD})", path.display())]
     Empty { path: PathBuf },
 }
@@ -61,7 +65,7 @@ pub fn convert_dir(dir: &Path) -> Result<convert::Converted, CorpusError> {
     let source_path = dir.join(SOURCE_TXT);
     let source = read_utf8(&source_path)?;
     let repairs = Repairs::load(dir)?;
-    convert::convert(&slug, &source_path.display().to_string(), &source, &repairs)
+    convert::convert(&slug, &source_path, &source, &repairs)
 }
 
 /// What `ingest` did to one document.
@@ -78,13 +82,9 @@ pub fn ingest(dir: &Path) -> Result<IngestOutcome, CorpusError> {
     let doc = convert_dir(dir)?.document;
     let md = markdown::write(&doc);
     // Prove the Markdown reads back to the same document before it replaces anything.
-    let back = markdown::read(&doc.slug, &md).map_err(|e| CorpusError::Markdown { path: dir.join(PLAN_MD), source: e })?;
+    let back = markdown::read(&doc.slug, &md).map_err(|e| e.in_file(&dir.join(PLAN_MD)))?;
     if back != doc {
-        return Err(CorpusError::Source {
-            path: dir.join(PLAN_MD),
-            line: 0,
-            message: "the Markdown does not read back to the converted document".into(),
-        });
+        return Err(CorpusError::ReadBack { path: dir.join(PLAN_MD) });
     }
     let path = dir.join(PLAN_MD);
     let changed = std::fs::read(&path).map(|old| old != md.as_bytes()).unwrap_or(true);
@@ -175,7 +175,7 @@ impl Corpus {
                 continue;
             }
             let md = read_utf8(&path)?;
-            let doc = markdown::read(&slug_of(&dir), &md).map_err(|e| CorpusError::Markdown { path: path.clone(), source: e })?;
+            let doc = markdown::read(&slug_of(&dir), &md).map_err(|e| e.in_file(&path))?;
             for t in load_translations(&dir)? {
                 translations.insert((doc.slug.clone(), t.id.clone()), t);
             }

@@ -143,6 +143,13 @@ pub struct ReadError {
     pub message: String,
 }
 
+impl ReadError {
+    /// The error as read from the file at `path`: `path:line: message`, the line said once.
+    pub fn in_file(self, path: &std::path::Path) -> crate::CorpusError {
+        crate::CorpusError::Markdown { path: path.to_path_buf(), line: self.line, message: self.message }
+    }
+}
+
 /// Read corpus Markdown back into a document.
 pub fn read(slug: &str, md: &str) -> Result<Document, ReadError> {
     let mut opts = Options::empty();

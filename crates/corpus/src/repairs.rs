@@ -13,6 +13,8 @@ use crate::CorpusError;
 /// One row of `panels.tsv`: a contiguous range of source lines (1-based, inclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PanelRange {
+    /// The line of `panels.tsv` the range is read from (1-based), for error messages.
+    pub row: usize,
     pub start: usize,
     pub body: usize,
     pub end: usize,
@@ -65,6 +67,7 @@ impl Repairs {
                 other => return Err(bad(&format!("unknown format {other:?}"))),
             };
             let range = PanelRange {
+                row: n + 1,
                 start: num(cols[0])?,
                 body: num(cols[1])?,
                 end: num(cols[2])?,
@@ -73,6 +76,9 @@ impl Repairs {
                 format,
                 file: cols.get(6).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
             };
+            if range.start == 0 {
+                return Err(bad("source lines are numbered from 1"));
+            }
             if !(range.start <= range.body && range.body <= range.end + 1) {
                 return Err(bad("need start <= body <= end + 1"));
             }

@@ -162,23 +162,61 @@ impl Parsed {
     }
 }
 
+/// A token: what the lexer makes of a run of the query's characters.
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
-    Word(String),
+    /// A word, as typed (for notes) and normalized. `field` holds the name of a word that
+    /// reads `name:value` with an ASCII name but is no filter (an unknown name, or excluded).
+    Word {
+        typed: String,
+        text: String,
+        field: Option<String>,
+    },
+    /// The text between quote marks, trimmed and normalized.
     Quoted(String),
+    /// A filter: its name folded to a [`FILTER_NAMES`] entry, its value folded to half width.
+    Filter {
+        name: &'static str,
+        value: String,
+    },
     Or,
 }
 
-/// Parse a query. Never fails: see the module docs.
+/// The lexer's output: each token with whether a `-` excludes it, and the notes on what it
+/// ignored.
+struct Lexed {
+    tokens: Vec<(bool, Tok)>,
+    notes: Vec<String>,
+}
+
+/// Parse a query. Never fails: see the module docs. Two passes: `lex` reads characters into
+/// tokens, `group` puts the tokens into OR-groups, exclusions and filters.
 pub fn parse(input: &str) -> Parsed {
-    let mut p = Parsed::default();
+    group(lex(input))
+}
+
+/// The characters that open a quotation; `“` closes with `”` and `「` with `」`, and either
+/// ASCII or full-width `"` closes any of them.
+fn quote_close(open: char) -> Option<char> {
+    match open {
+        '"' | '＂' => Some(open),
+        '“' => Some('”'),
+        '「' => Some('」'),
+        _ => None,
+    }
+}
+
+/// Characters into tokens: quotations, `OR` and `|`, `-` before a token, filters, words
+/// (normalized: width, case, traditional characters). Control characters and text past
+/// twice [`MAX_QUERY_CHARS`] are dropped first; a quote mark without a partner and a `-`
+/// before nothing are dropped with a note.
+fn lex(input: &str) -> Lexed {
+    let mut notes = Vec::new();
     let chars: Vec<char> = input.chars().filter(|c| !c.is_control() || c.is_whitespace()).take(MAX_QUERY_CHARS * 2).collect();
     if chars.len() < input.chars().count() {
-        p.notes.push("control characters or text past the length limit were ignored".into());
+        notes.push("control characters or text past the length limit were ignored".into());
     }
-
-    // Lex: quoted runs, words, OR.
-    let mut toks: Vec<(bool, Tok)> = Vec::new(); // (negated, token)
+    let mut tokens: Vec<(bool, Tok)> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -188,23 +226,21 @@ pub fn parse(input: &str) -> Parsed {
         }
         let negated = c == '-' && chars.get(i + 1).is_some_and(|n| !n.is_whitespace());
         let start = if negated { i + 1 } else { i };
-        let open = chars.get(start).copied();
-        if let Some(q @ ('"' | '“' | '「' | '＂')) = open {
-            let close = match q {
-                '“' => '”',
-                '「' => '」',
-                other => other,
-            };
-            if let Some(len) = chars[start + 1..].iter().position(|&d| d == close || d == '"' || d == '＂') {
-                let text: String = chars[start + 1..start + 1 + len].iter().collect();
-                toks.push((negated, Tok::Quoted(text)));
-                i = start + len + 2;
-                continue;
+        if let Some((q, close)) = chars.get(start).and_then(|&q| Some((q, quote_close(q)?))) {
+            match chars[start + 1..].iter().position(|&d| d == close || d == '"' || d == '＂') {
+                Some(len) => {
+                    let text: String = chars[start + 1..start + 1 + len].iter().collect();
+                    tokens.push((negated, Tok::Quoted(normalize(text.trim()))));
+                    i = start + len + 2;
+                }
+                None => {
+                    notes.push(format!("the quote mark {q} has no partner: it was ignored"));
+                    i = start + 1;
+                }
             }
-            p.notes.push(format!("the quote mark {q} has no partner: it was ignored"));
-            i = start + 1;
             continue;
         }
+        // A word runs to a space or a quote mark (a closing `”` too, but not `」`).
         let mut j = start;
         while j < chars.len() && !chars[j].is_whitespace() && !matches!(chars[j], '"' | '“' | '”' | '「' | '＂') {
             j += 1;
@@ -213,28 +249,50 @@ pub fn parse(input: &str) -> Parsed {
         i = j.max(start + 1);
         if word.is_empty() {
             if negated {
-                p.notes.push("a lone - was ignored".into());
+                notes.push("a lone - was ignored".into());
             }
             continue;
         }
         if word == "OR" || word == "|" {
-            if negated {
-                p.notes.push("-OR was read as the word OR".into());
-                toks.push((true, Tok::Word(word)));
-            } else {
-                toks.push((false, Tok::Or));
+            if !negated {
+                tokens.push((false, Tok::Or));
+                continue;
             }
-            continue;
+            notes.push("-OR was read as the word OR".into());
         }
-        toks.push((negated, Tok::Word(word)));
+        tokens.push((negated, word_token(word, negated)));
     }
-    if chars.contains(&'-') && toks.is_empty() {
-        p.notes.push("a lone - was ignored".into());
+    if chars.contains(&'-') && tokens.is_empty() {
+        notes.push("a lone - was ignored".into());
     }
+    Lexed { tokens, notes }
+}
 
-    // Filters, then groups.
+/// A word as a token: a filter when it reads `name:value` (or `name：value`) with a filter's
+/// name in any width and no `-` before it, otherwise a word.
+fn word_token(word: String, negated: bool) -> Tok {
+    let mut field = None;
+    if let Some((name, value)) = word.split_once([':', '：']) {
+        // Full-width forms (`ｃｈａｐｔｅｒ：７`, typed with a Chinese input method) are the
+        // filter they look like, as `interpreted.query` shows them.
+        let lname: String = name.chars().map(plansearch_analysis::fold_char).collect();
+        match FILTER_NAMES.iter().find(|&&f| f == lname) {
+            Some(&filter) if !negated => return Tok::Filter { name: filter, value: half_width(value) },
+            _ if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphabetic()) && !value.is_empty() => field = Some(name.to_string()),
+            _ => {}
+        }
+    }
+    Tok::Word { text: normalize(&word), typed: word, field }
+}
+
+/// Tokens into the parsed query: each unit its own required group unless an `OR` joins it
+/// to the one before; excluded units aside; filters set. An `OR` without a unit on both
+/// sides, a bad filter value, an empty quotation and a word of punctuation alone are
+/// dropped, each with a note after the lexer's.
+fn group(lexed: Lexed) -> Parsed {
+    let mut p = Parsed { notes: lexed.notes, ..Parsed::default() };
     let mut pending_or = false;
-    for (negated, tok) in toks {
+    for (negated, tok) in lexed.tokens {
         let unit = match tok {
             Tok::Or => {
                 if p.groups.is_empty() || pending_or {
@@ -244,35 +302,26 @@ pub fn parse(input: &str) -> Parsed {
                 }
                 continue;
             }
+            Tok::Filter { name, value } => {
+                if let Err(why) = p.filters.set(name, &value) {
+                    p.notes.push(format!("{why}: the filter was ignored"));
+                }
+                continue;
+            }
             Tok::Quoted(text) => {
-                let text = normalize(text.trim());
                 if text.trim().is_empty() {
                     p.notes.push("an empty quotation was ignored".into());
                     continue;
                 }
                 Unit { text, exact: true }
             }
-            Tok::Word(word) => {
-                if let Some((name, value)) = word.split_once([':', '：']) {
-                    // Full-width forms (`ｃｈａｐｔｅｒ：７`, typed with a Chinese input method) are
-                    // the filter they look like, as `interpreted.query` shows them.
-                    let lname: String = name.chars().map(plansearch_analysis::fold_char).collect();
-                    if FILTER_NAMES.contains(&lname.as_str()) && !negated {
-                        match p.filters.set(&lname, &half_width(value)) {
-                            Ok(()) => continue,
-                            Err(why) => {
-                                p.notes.push(format!("{why}: the filter was ignored"));
-                                continue;
-                            }
-                        }
-                    } else if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphabetic()) && !value.is_empty() {
-                        p.notes.push(format!("{name}: is not a filter ({}): searched as text", FILTER_NAMES.join(", ")));
-                    }
+            Tok::Word { typed, text, field } => {
+                if let Some(name) = field {
+                    p.notes.push(format!("{name}: is not a filter ({}): searched as text", FILTER_NAMES.join(", ")));
                 }
-                let text = normalize(&word);
                 // A word of punctuation alone searches nothing.
                 if !text.chars().any(|c| c.is_alphanumeric()) {
-                    p.notes.push(format!("{word} has no letters or characters: ignored"));
+                    p.notes.push(format!("{typed} has no letters or characters: ignored"));
                     continue;
                 }
                 Unit { text, exact: false }
@@ -284,9 +333,7 @@ pub fn parse(input: &str) -> Parsed {
                 pending_or = false;
             }
             p.exclude.push(unit);
-            continue;
-        }
-        if pending_or {
+        } else if pending_or {
             p.groups.last_mut().expect("an OR follows a group").push(unit);
             pending_or = false;
         } else {
