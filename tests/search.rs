@@ -271,7 +271,7 @@ fn filters_for_section_panel_and_kind() {
     let res = search("kind:table 物流", 100);
     assert!(res.total >= 1 && res.hits.iter().all(|h| h.kind == "table_row"));
     let res = search("section:4.1 汽车", 100);
-    assert!(res.total >= 1 && res.hits.iter().all(|h| h.section.as_ref().is_some_and(|s| s.number == "4.1")));
+    assert!(res.total >= 1 && res.hits.iter().all(|h| h.section.as_ref().is_some_and(|s| s.number.to_string() == "4.1")));
     let res = engine()
         .search(&Request { q: "莲藕".into(), limit: 100, filters: Filters { chapter: Some(1), ..Default::default() }, ..Default::default() })
         .unwrap();

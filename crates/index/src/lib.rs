@@ -21,7 +21,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use plansearch_analysis::tokenizer::{self, ENGLISH, GRAMS, WORDS};
 
 pub mod vocab;
-use plansearch_corpus::{Corpus, Passage};
+use plansearch_corpus::{Corpus, Passage, SectionNumber};
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING};
 use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
@@ -457,7 +457,7 @@ fn write_index(
                 f.json => json,
             );
             if let Some(s) = &p.section {
-                d.add_text(f.section, &s.number);
+                d.add_text(f.section, s.number.to_string());
             }
             if let Some(pr) = &p.panel {
                 d.add_text(f.panel, &pr.id);
@@ -534,10 +534,10 @@ fn heading_text_en(p: &Passage) -> String {
 }
 
 /// The part of the plan a body passage belongs to: chapter, section and panel.
-type PartKey = (Option<u32>, Option<String>, Option<String>);
+type PartKey = (Option<u32>, Option<SectionNumber>, Option<String>);
 
 fn part_key(p: &Passage) -> PartKey {
-    (p.chapter.as_ref().map(|c| c.number), p.section.as_ref().map(|s| s.number.clone()), p.panel.as_ref().map(|pr| pr.id.clone()))
+    (p.chapter.as_ref().map(|c| c.number), p.section.as_ref().map(|s| s.number), p.panel.as_ref().map(|pr| pr.id.clone()))
 }
 
 /// What each untitled chapter and section of a document is about: the words (jieba's cut,
@@ -577,7 +577,7 @@ fn topics(passages: &[Passage]) -> std::collections::HashMap<PartKey, String> {
             }
         }
         if let Some(sec) = p.section.as_ref().filter(|s| s.title.is_none()) {
-            let key = (chapter.map(|c| c.number), Some(sec.number.clone()), None);
+            let key = (chapter.map(|c| c.number), Some(sec.number), None);
             match parts.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, v)) => v.push(words),
                 None => parts.push((key, vec![words])),

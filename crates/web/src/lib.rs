@@ -37,7 +37,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use plansearch_corpus::Passage;
+use plansearch_corpus::{Passage, SectionNumber};
 use plansearch_search::Engine;
 use serde::Serialize;
 use tower_http::compression::CompressionLayer;
@@ -256,7 +256,7 @@ pub struct OutlineChapter {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct OutlineSection {
-    pub number: String,
+    pub number: SectionNumber,
     pub label: String,
     pub title: Option<String>,
     pub title_en: Option<String>,
@@ -302,7 +302,7 @@ impl Outline {
 
 fn outline_chapters(passages: &[Passage]) -> Vec<OutlineChapter> {
     let mut chapters: Vec<OutlineChapter> = Vec::new();
-    let mut panel_index: HashMap<(u32, Option<String>, String), usize> = HashMap::new();
+    let mut panel_index: HashMap<(u32, Option<SectionNumber>, String), usize> = HashMap::new();
     for p in passages {
         let Some(c) = &p.chapter else { continue };
         if chapters.last().is_none_or(|x| x.number != c.number) {
@@ -320,11 +320,11 @@ fn outline_chapters(passages: &[Passage]) -> Vec<OutlineChapter> {
         }
         let ch = chapters.last_mut().expect("pushed above");
         ch.passages += 1;
-        let sec_key = p.section.as_ref().map(|s| s.number.clone());
+        let sec_key = p.section.as_ref().map(|s| s.number);
         if let Some(s) = &p.section {
             if ch.sections.last().is_none_or(|x| x.number != s.number) {
                 ch.sections.push(OutlineSection {
-                    number: s.number.clone(),
+                    number: s.number,
                     label: s.label(),
                     title: s.title.clone(),
                     title_en: s.title_en.clone(),

@@ -151,9 +151,9 @@ impl SearchParams {
                 return Err(AppError::bad_request("unknown_chapter", format!("the plan has no chapter {c}")));
             }
         }
-        if let Some(s) = &filters.section {
+        if let Some(s) = filters.section {
             let known =
-                state.outline.documents.iter().filter(|d| d.slug == doc).flat_map(|d| &d.chapters).flat_map(|c| &c.sections).any(|x| x.number == *s);
+                state.outline.documents.iter().filter(|d| d.slug == doc).flat_map(|d| &d.chapters).flat_map(|c| &c.sections).any(|x| x.number == s);
             if !known {
                 return Err(AppError::bad_request("unknown_section", format!("the plan has no section {s}")));
             }
