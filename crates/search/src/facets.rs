@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocId, Score, SegmentReader};
 
+use plansearch_corpus::Outline;
+
 use crate::{ChapterFacet, DocumentFacet, Facets, PanelFacet, MAX_FACETS};
 
 /// Counts of matches per (document, chapter) and per panel, from fast fields.
@@ -27,24 +29,26 @@ impl FacetCounts {
         }
     }
 
-    pub(crate) fn resolve(self, meta: &plansearch_index::Meta) -> Facets {
+    /// Name the counted keys from the outline; `panel_facets` is [`panel_facets`] of it.
+    pub(crate) fn resolve(self, outline: &Outline, panel_facets: &[PanelFacet]) -> Facets {
         // Keys are numbers in reading order (the document number is the position in
-        // `meta.documents`, the panel number one more than the position in `meta.panels`):
-        // keep the largest counts, then sort by key, and only then look the names up.
+        // `outline.documents`, the panel number one more than the position in
+        // `outline.panels()`): keep the largest counts, then sort by key, and only then look
+        // the names up.
         let (documents, more_documents) = largest(self.documents.into_iter().collect());
         let (chapters, more_chapters) = largest(self.chapters.into_iter().collect());
         let (panels, more_panels) = largest(self.panels.into_iter().collect());
         let documents = documents
             .into_iter()
             .filter_map(|(d, count)| {
-                let doc = meta.documents.get(d as usize)?;
+                let doc = outline.documents.get(d as usize)?;
                 Some(DocumentFacet { doc: doc.slug.clone(), title: doc.title.clone(), count })
             })
             .collect();
         let chapters = chapters
             .into_iter()
             .filter_map(|((d, c), count)| {
-                let doc = meta.documents.get(d as usize)?;
+                let doc = outline.documents.get(d as usize)?;
                 let ch = doc.chapters.iter().find(|x| x.number as u64 == c);
                 Some(ChapterFacet {
                     doc: doc.slug.clone(),
@@ -58,8 +62,8 @@ impl FacetCounts {
         let panels = panels
             .into_iter()
             .filter_map(|(n, count)| {
-                let m = meta.panels.get(n as usize - 1)?;
-                Some(PanelFacet { doc: m.doc.clone(), id: m.id.clone(), title: m.title.clone(), numbered: m.numbered, chapter: m.chapter, count })
+                let facet = panel_facets.get(n as usize - 1)?;
+                Some(PanelFacet { count, ..facet.clone() })
             })
             .collect();
         Facets { documents, chapters, panels, more_documents, more_chapters, more_panels }
@@ -76,6 +80,22 @@ impl FacetCounts {
             *self.panels.entry(k).or_default() += v;
         }
     }
+}
+
+/// The facet of every panel of the outline, by panel number less one, with no count yet:
+/// made once per engine, so naming a search's panels is a lookup.
+pub(crate) fn panel_facets(outline: &Outline) -> Vec<PanelFacet> {
+    outline
+        .panels()
+        .map(|at| PanelFacet {
+            doc: at.doc.slug.clone(),
+            id: at.panel.id.clone(),
+            title: at.panel.title.clone(),
+            numbered: at.panel.numbered,
+            chapter: at.chapter,
+            count: 0,
+        })
+        .collect()
 }
 
 /// The [`MAX_FACETS`] largest counts (ties in reading order) sorted by key, and how many

@@ -34,7 +34,7 @@ pub mod synonyms;
 use std::time::Instant;
 
 use plansearch_analysis::jieba;
-use plansearch_corpus::Passage;
+use plansearch_corpus::{Outline, Passage};
 use plansearch_index::{Fields, PlanIndex};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::TermQuery;
@@ -85,6 +85,8 @@ pub struct Engine {
     pub synonyms: Synonyms,
     pub translator: std::sync::Arc<Translator>,
     lexicon: std::sync::Arc<correct::Lexicon>,
+    /// The outline's panels as facets, by panel number less one.
+    panel_facets: std::sync::Arc<Vec<PanelFacet>>,
 }
 
 impl Engine {
@@ -94,7 +96,13 @@ impl Engine {
         let translator = std::sync::Arc::new(Translator::new(&index.vocab));
         let english = correct::english_words(&index.reader.searcher(), index.fields.en_grams);
         let lexicon = std::sync::Arc::new(correct::Lexicon::new(&index.vocab, english));
-        Engine { index, synonyms, translator, lexicon }
+        let panel_facets = std::sync::Arc::new(facets::panel_facets(&index.meta.outline));
+        Engine { index, synonyms, translator, lexicon, panel_facets }
+    }
+
+    /// The plan's table of contents, as the index build made it.
+    pub fn outline(&self) -> &Outline {
+        &self.index.meta.outline
     }
 
     fn fields(&self) -> Fields {
@@ -169,7 +177,7 @@ impl Engine {
                 response.hits.push(make_hit(self.passage(&searcher, addr)?, 0.0, &[], &self.translator));
             }
             response.total = total;
-            response.facets = facets.resolve(&self.index.meta);
+            response.facets = facets.resolve(self.outline(), &self.panel_facets);
             if total == 0 {
                 response.message = Some("No passage matches. 没有找到匹配的段落。".into());
             }
@@ -210,7 +218,7 @@ impl Engine {
         let (top, total, facets) = searcher.search(&query, &(ranked(limit, offset), Count, FacetCollector))?;
 
         response.total = total;
-        response.facets = facets.resolve(&self.index.meta);
+        response.facets = facets.resolve(self.outline(), &self.panel_facets);
         for ((score, _), addr) in top {
             // Past the budget, the page is cut short rather than run on (the first hit always).
             if !response.hits.is_empty() && started.elapsed() > BUDGET {

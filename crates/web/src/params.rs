@@ -135,31 +135,29 @@ impl SearchParams {
             return Err(AppError::bad_request("bad_parameter", format!("offset must be at most {MAX_OFFSET}")));
         }
         let mut filters = Filters::default();
-        let meta = &state.engine.index.meta;
+        let outline = state.outline();
         for &name in FILTER_NAMES {
             let Some(v) = params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) else {
                 continue;
             };
             filters.set(name, v).map_err(|why| AppError::bad_request("bad_parameter", why))?;
         }
-        let doc = filters.doc.clone().unwrap_or_else(|| state.outline.default_doc().to_string());
-        if filters.doc.is_some() && !meta.documents.iter().any(|d| d.slug == doc) {
+        let doc = filters.doc.clone().unwrap_or_else(|| outline.default_doc().to_string());
+        if filters.doc.is_some() && outline.document(&doc).is_none() {
             return Err(AppError::bad_request("unknown_document", format!("no document {doc:?}")));
         }
         if let Some(c) = filters.chapter {
-            if state.outline.chapter(&doc, c).is_none() {
+            if outline.chapter(&doc, c).is_none() {
                 return Err(AppError::bad_request("unknown_chapter", format!("the plan has no chapter {c}")));
             }
         }
         if let Some(s) = filters.section {
-            let known =
-                state.outline.documents.iter().filter(|d| d.slug == doc).flat_map(|d| &d.chapters).flat_map(|c| &c.sections).any(|x| x.number == s);
-            if !known {
+            if outline.section(&doc, s).is_none() {
                 return Err(AppError::bad_request("unknown_section", format!("the plan has no section {s}")));
             }
         }
         if let Some(p) = &filters.panel {
-            if !meta.panels.iter().any(|m| m.id == *p) {
+            if !outline.panels().any(|at| at.panel.id == *p) {
                 return Err(AppError::bad_request("unknown_panel", format!("the plan has no panel {p}")));
             }
         }
