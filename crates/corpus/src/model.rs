@@ -248,17 +248,16 @@ pub fn permalink_path(doc: &str, id: &str) -> String {
     format!("/p/{}/{}", percent_encode(doc), percent_encode(id))
 }
 
+/// What percent-encoding leaves as it is: the unreserved characters of RFC 3986 (ASCII
+/// letters and digits, `-`, `_`, `.`, `~`). Everything else, `/` and every byte of a Chinese
+/// character included, is escaped, so a value is safe as a path segment and as a query value.
+const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
 /// Percent-encode everything but the unreserved characters of RFC 3986 (a query value or a
-/// path segment).
+/// path segment), in upper-case hex: `莲藕 &` → `%E8%8E%B2%E8%97%95%20%26`. The one encoder
+/// of permalinks and links.
 pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
 /// The Chinese digits 〇 … 九: the one table that writing and reading Chinese numerals use
@@ -512,6 +511,26 @@ mod tests {
         assert_eq!(chinese_number(20), "二十");
         assert_eq!(parse_chinese_number("〇"), None);
         assert_eq!(chinese_digit('〇'), Some(0));
+    }
+
+    #[test]
+    fn percent_encoding_keeps_only_unreserved_characters() {
+        let cases = [
+            ("莲藕", "%E8%8E%B2%E8%97%95"),
+            ("乡村振兴 莲藕", "%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4%20%E8%8E%B2%E8%97%95"),
+            ("a b&c=d+e%f#g/h", "a%20b%26c%3Dd%2Be%25f%23g%2Fh"),
+            ("?:@!$'()*,;[]", "%3F%3A%40%21%24%27%28%29%2A%2C%3B%5B%5D"),
+            ("section:4.1", "section%3A4.1"),
+            ("“无证明城市”", "%E2%80%9C%E6%97%A0%E8%AF%81%E6%98%8E%E5%9F%8E%E5%B8%82%E2%80%9D"),
+            ("ＧＤＰ", "%EF%BC%A7%EF%BC%A4%EF%BC%B0"),
+            ("AZaz09-_.~", "AZaz09-_.~"),
+            ("p4-1.r2", "p4-1.r2"),
+            ("", ""),
+        ];
+        for (raw, encoded) in cases {
+            assert_eq!(percent_encode(raw), encoded, "{raw:?}");
+        }
+        assert_eq!(permalink_path("caidian", "4.1.3"), "/p/caidian/4.1.3");
     }
 
     #[test]
