@@ -470,7 +470,9 @@ fn write_index(
     std::fs::File::open(&vocab_path).and_then(|f| f.sync_all()).map_err(io(&vocab_path))?;
 
     let meta_path = dir.join(META);
-    let bytes = serde_json::to_vec_pretty(&meta).map_err(|e| IndexError::Broken { path: meta_path.clone(), why: e.to_string() })?;
+    // Compact, not pretty: with the outline, the metadata is a table of contents per plan, and
+    // indentation would double it (3.6 MB against 1.8 MB at 100 plans).
+    let bytes = serde_json::to_vec(&meta).map_err(|e| IndexError::Broken { path: meta_path.clone(), why: e.to_string() })?;
     std::fs::write(&meta_path, bytes).map_err(io(&meta_path))?;
     std::fs::File::open(&meta_path).and_then(|f| f.sync_all()).map_err(io(&meta_path))?;
     Ok(meta)
