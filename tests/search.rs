@@ -271,11 +271,41 @@ fn filters_for_section_panel_and_kind() {
     let res = search("kind:table 物流", 100);
     assert!(res.total >= 1 && res.hits.iter().all(|h| h.kind == "table_row"));
     let res = search("section:4.1 汽车", 100);
-    assert!(res.total >= 1 && res.hits.iter().all(|h| h.section.as_ref().is_some_and(|s| s.number == "4.1")));
+    assert!(res.total >= 1 && res.hits.iter().all(|h| h.section.as_ref().is_some_and(|s| s.number.to_string() == "4.1")));
     let res = engine()
         .search(&Request { q: "莲藕".into(), limit: 100, filters: Filters { chapter: Some(1), ..Default::default() }, ..Default::default() })
         .unwrap();
     assert!(res.hits.iter().all(|h| h.chapter.as_ref().unwrap().number == 1));
+}
+
+/// The outline in the index's metadata is what the stored passages give: made once at build
+/// time, it matches walking every passage as the server once did at start.
+#[test]
+fn the_outline_built_with_the_index_is_the_stored_passages_outline() {
+    let outline = engine().outline();
+    assert_eq!(outline.documents.len(), 1);
+    for d in &outline.documents {
+        let passages = engine().all(&d.slug).unwrap();
+        assert_eq!(*d, plansearch_corpus::OutlineDoc::new(&d.slug, &d.title, &passages));
+    }
+    let four_one = outline.section("caidian", "4.1".parse().unwrap()).unwrap();
+    assert_eq!((four_one.label.as_str(), four_one.title.as_deref()), ("第一节", Some("大力发展先进制造业")));
+    assert_eq!(four_one.panels.first().map(|p| p.id.as_str()), Some("4-1"));
+}
+
+/// Panel facets are named by number through the outline: browsing each panel counts its
+/// passages under that panel, in its chapter, and no other.
+#[test]
+fn every_panel_facet_names_the_panel_its_passages_stand_in() {
+    let outline = engine().outline();
+    let panels: Vec<_> = outline.panels().collect();
+    assert_eq!(panels.len(), 35, "the plan's 专栏, numbered and not");
+    for at in panels {
+        let filters = Filters { doc: Some(at.doc.slug.clone()), panel: Some(at.panel.id.clone()), ..Default::default() };
+        let res = engine().search(&Request { q: String::new(), limit: 1, filters, ..Default::default() }).unwrap();
+        let facets: Vec<_> = res.facets.panels.iter().map(|f| (f.id.as_str(), f.title.as_str(), f.chapter, f.count)).collect();
+        assert_eq!(facets, [(at.panel.id.as_str(), at.panel.title.as_str(), at.chapter, at.panel.passages)], "panel {}", at.panel.id);
+    }
 }
 
 #[test]

@@ -125,15 +125,8 @@ pub async fn get(uri: &str) -> Reply {
     request("GET", uri).await
 }
 
-/// Percent-encode a query-string value.
+/// Percent-encode a query-string value (the app's encoder; its expected outputs are tested
+/// in `plansearch_corpus::model`).
 pub fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    plansearch_corpus::percent_encode(s)
 }

@@ -271,7 +271,13 @@ fn build(corpus: &std::path::Path, index: &std::path::Path) -> anyhow::Result<Ex
     if tty {
         eprintln!();
     }
-    println!("{}: {} passages from {} document(s) in {:.2}s", index.display(), meta.passages, meta.documents.len(), started.elapsed().as_secs_f64());
+    println!(
+        "{}: {} passages from {} document(s) in {:.2}s",
+        index.display(),
+        meta.passages,
+        meta.outline.documents.len(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

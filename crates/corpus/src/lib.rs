@@ -14,6 +14,7 @@
 pub mod convert;
 pub mod markdown;
 pub mod model;
+pub mod outline;
 pub mod repairs;
 pub mod text;
 
@@ -22,8 +23,9 @@ use std::path::{Path, PathBuf};
 
 pub use model::{
     missing_title, percent_encode, permalink_path, Block, Chapter, ChapterRef, Document, Panel, PanelBlock, PanelRef, Passage, PassageKind, Section,
-    SectionRef, Table, MISSING_TITLE_EN, MISSING_TITLE_ZH,
+    SectionNumber, SectionRef, Table, MISSING_TITLE_EN, MISSING_TITLE_ZH,
 };
+pub use outline::{Outline, OutlineChapter, OutlineDoc, OutlinePanel, OutlineSection, PanelAt};
 pub use repairs::Repairs;
 
 /// The file name of a document's corpus Markdown inside `corpus/<slug>/`.
@@ -219,7 +221,7 @@ impl Corpus {
                 c.title_en = title(c.number.to_string());
             }
             if let Some(s) = p.section.as_mut() {
-                s.title_en = title(s.number.clone());
+                s.title_en = title(s.number.to_string());
             }
             if let Some(pr) = p.panel.as_mut() {
                 pr.title_en = title(format!("p{}", pr.id));

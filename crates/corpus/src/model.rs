@@ -132,12 +132,69 @@ pub struct ChapterRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SectionRef {
     /// `4.1`
-    pub number: String,
+    pub number: SectionNumber,
     pub title: Option<String>,
     pub inferred: bool,
     /// The English rendering of the title (unofficial translation), where there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_en: Option<String>,
+}
+
+/// A section's number within the plan, `4.1`: chapter 4, its first section. Section 0 is a
+/// chapter's introduction (the place of passages `4.0.n`) and `0.0` what stands before the
+/// first chapter. Written and read as `4.1` everywhere (passage ids, the index's `section`
+/// key, the `section:` filter, JSON), so nothing splits the string again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct SectionNumber {
+    pub chapter: u32,
+    /// The section's number within its chapter (`1` in `4.1`).
+    pub section: u32,
+}
+
+impl SectionNumber {
+    pub fn new(chapter: u32, section: u32) -> SectionNumber {
+        SectionNumber { chapter, section }
+    }
+
+    /// `4.0`: the place of chapter 4's introduction, before its first section.
+    pub fn introduction(chapter: u32) -> SectionNumber {
+        SectionNumber { chapter, section: 0 }
+    }
+}
+
+impl std::fmt::Display for SectionNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.chapter, self.section)
+    }
+}
+
+/// Text that is not a section number: no `.`, or a side that is not a whole number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a section number such as 4.1")]
+pub struct BadSectionNumber(pub String);
+
+impl std::str::FromStr for SectionNumber {
+    type Err = BadSectionNumber;
+
+    /// `4.1`; each side is read as a whole number (`04.1` is 4.1, as `chapter:04` is 4).
+    fn from_str(s: &str) -> Result<SectionNumber, BadSectionNumber> {
+        let bad = || BadSectionNumber(s.to_string());
+        let (chapter, section) = s.split_once('.').ok_or_else(bad)?;
+        Ok(SectionNumber { chapter: chapter.parse().map_err(|_| bad())?, section: section.parse().map_err(|_| bad())? })
+    }
+}
+
+impl Serialize for SectionNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for SectionNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<SectionNumber, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,17 +248,16 @@ pub fn permalink_path(doc: &str, id: &str) -> String {
     format!("/p/{}/{}", percent_encode(doc), percent_encode(id))
 }
 
+/// What percent-encoding leaves as it is: the unreserved characters of RFC 3986 (ASCII
+/// letters and digits, `-`, `_`, `.`, `~`). Everything else, `/` and every byte of a Chinese
+/// character included, is escaped, so a value is safe as a path segment and as a query value.
+const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
 /// Percent-encode everything but the unreserved characters of RFC 3986 (a query value or a
-/// path segment).
+/// path segment), in upper-case hex: `莲藕 &` → `%E8%8E%B2%E8%97%95%20%26`. The one encoder
+/// of permalinks and links.
 pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
 /// The Chinese digits 〇 … 九: the one table that writing and reading Chinese numerals use
@@ -262,8 +318,7 @@ impl ChapterRef {
 
 impl SectionRef {
     pub fn label(&self) -> String {
-        let n = self.number.rsplit('.').next().and_then(|s| s.parse().ok()).unwrap_or(0);
-        format!("第{}节", chinese_number(n))
+        format!("第{}节", chinese_number(self.number.section))
     }
 }
 
@@ -319,7 +374,7 @@ impl Document {
     pub fn passages(&self) -> Vec<Passage> {
         let mut f = Flattener { slug: &self.slug, out: Vec::new() };
         f.push(PassageKind::Heading, "0".into(), self.title.clone(), &None, &None, &None, vec![]);
-        f.blocks(&self.front, "0.0", &None, &None);
+        f.blocks(&self.front, SectionNumber::introduction(0), &None, &None);
         for c in &self.chapters {
             let cref = Some(ChapterRef { number: c.number, title: c.title.clone(), inferred: c.inferred, title_en: None });
             let heading = match &c.title {
@@ -327,16 +382,16 @@ impl Document {
                 None => c.label(),
             };
             f.push(PassageKind::Heading, c.number.to_string(), heading, &cref, &None, &None, vec![]);
-            f.blocks(&c.blocks, &format!("{}.0", c.number), &cref, &None);
+            f.blocks(&c.blocks, SectionNumber::introduction(c.number), &cref, &None);
             for s in &c.sections {
-                let num = format!("{}.{}", c.number, s.number);
-                let sref = Some(SectionRef { number: num.clone(), title: s.title.clone(), inferred: s.inferred, title_en: None });
+                let num = SectionNumber::new(c.number, s.number);
+                let sref = Some(SectionRef { number: num, title: s.title.clone(), inferred: s.inferred, title_en: None });
                 let heading = match &s.title {
                     Some(t) => format!("{} {}", s.label(), t),
                     None => s.label(),
                 };
-                f.push(PassageKind::Heading, num.clone(), heading, &cref, &sref, &None, vec![]);
-                f.blocks(&s.blocks, &num, &cref, &sref);
+                f.push(PassageKind::Heading, num.to_string(), heading, &cref, &sref, &None, vec![]);
+                f.blocks(&s.blocks, num, &cref, &sref);
             }
         }
         f.out
@@ -396,7 +451,7 @@ impl Flattener<'_> {
     }
 
     /// The blocks under one heading; `place` is `4.1` (or `4.0` for a chapter introduction).
-    fn blocks(&mut self, blocks: &[Block], place: &str, ch: &Option<ChapterRef>, sec: &Option<SectionRef>) {
+    fn blocks(&mut self, blocks: &[Block], place: SectionNumber, ch: &Option<ChapterRef>, sec: &Option<SectionRef>) {
         let mut para = 0;
         let mut unnumbered = 0u8;
         for block in blocks {
@@ -456,5 +511,40 @@ mod tests {
         assert_eq!(chinese_number(20), "二十");
         assert_eq!(parse_chinese_number("〇"), None);
         assert_eq!(chinese_digit('〇'), Some(0));
+    }
+
+    #[test]
+    fn percent_encoding_keeps_only_unreserved_characters() {
+        let cases = [
+            ("莲藕", "%E8%8E%B2%E8%97%95"),
+            ("乡村振兴 莲藕", "%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4%20%E8%8E%B2%E8%97%95"),
+            ("a b&c=d+e%f#g/h", "a%20b%26c%3Dd%2Be%25f%23g%2Fh"),
+            ("?:@!$'()*,;[]", "%3F%3A%40%21%24%27%28%29%2A%2C%3B%5B%5D"),
+            ("section:4.1", "section%3A4.1"),
+            ("“无证明城市”", "%E2%80%9C%E6%97%A0%E8%AF%81%E6%98%8E%E5%9F%8E%E5%B8%82%E2%80%9D"),
+            ("ＧＤＰ", "%EF%BC%A7%EF%BC%A4%EF%BC%B0"),
+            ("AZaz09-_.~", "AZaz09-_.~"),
+            ("p4-1.r2", "p4-1.r2"),
+            ("", ""),
+        ];
+        for (raw, encoded) in cases {
+            assert_eq!(percent_encode(raw), encoded, "{raw:?}");
+        }
+        assert_eq!(permalink_path("caidian", "4.1.3"), "/p/caidian/4.1.3");
+    }
+
+    #[test]
+    fn a_section_number_reads_and_writes_as_in_the_plan() {
+        let n: SectionNumber = "4.1".parse().unwrap();
+        assert_eq!(n, SectionNumber::new(4, 1));
+        assert_eq!(n.to_string(), "4.1");
+        assert_eq!(serde_json::to_string(&n).unwrap(), r#""4.1""#, "stored and served as the string it always was");
+        assert_eq!(serde_json::from_str::<SectionNumber>(r#""4.1""#).unwrap(), n);
+        assert_eq!("04.1".parse::<SectionNumber>(), Ok(n), "each side is a whole number, as chapter:04 is 4");
+        assert_eq!(SectionNumber::introduction(7).to_string(), "7.0");
+        for bad in ["", "4", "4.", ".1", "4.x", "4-1", "4.1.3", "第四章"] {
+            assert!(bad.parse::<SectionNumber>().is_err(), "{bad:?}");
+        }
+        assert!(serde_json::from_str::<SectionNumber>(r#""4-1""#).is_err());
     }
 }

@@ -239,10 +239,6 @@ pub fn place_zh(p: &Passage) -> String {
     out
 }
 
-fn section_number(p: &Passage) -> Option<u32> {
-    p.section.as_ref().and_then(|s| s.number.rsplit('.').next()).and_then(|n| n.parse().ok())
-}
-
 /// `chapter 4 ("…"), section 1 ("…")`, with `(title not in source)` for a missing title.
 pub fn place_en(p: &Passage) -> String {
     let mut parts = Vec::new();
@@ -254,8 +250,8 @@ pub fn place_en(p: &Passage) -> String {
     if let Some(c) = &p.chapter {
         parts.push(format!("chapter {}{}", c.number, titled(&c.title, &c.title_en)));
     }
-    if let (Some(s), Some(n)) = (&p.section, section_number(p)) {
-        parts.push(format!("section {n}{}", titled(&s.title, &s.title_en)));
+    if let Some(s) = &p.section {
+        parts.push(format!("section {}{}", s.number.section, titled(&s.title, &s.title_en)));
     }
     if let Some(pr) = &p.panel {
         let title = pr.title_en.clone().unwrap_or_else(|| pr.title.clone());

@@ -254,7 +254,7 @@ impl Engine {
             must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_u64(f.chapter, c as u64), IndexRecordOption::Basic))));
         }
         if let Some(s) = &fl.section {
-            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.section, s), IndexRecordOption::Basic))));
+            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.section, &s.to_string()), IndexRecordOption::Basic))));
         }
         if let Some(p) = &fl.panel {
             must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.panel, p), IndexRecordOption::Basic))));

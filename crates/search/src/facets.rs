@@ -4,10 +4,12 @@
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocId, Score, SegmentReader};
 
+use plansearch_corpus::Outline;
+
 use crate::{ChapterFacet, DocumentFacet, Facets, PanelFacet, MAX_FACETS};
 
 /// How many documents, chapters per document and panels the counters have room for: read
-/// off the index's meta, so counting a match is three array increments, not three hash
+/// off the outline, so counting a match is three array increments, not three hash
 /// lookups (at 1,000 plans a broad query counts ~200,000 matches).
 #[derive(Debug, Clone, Copy)]
 pub struct FacetShape {
@@ -19,9 +21,9 @@ pub struct FacetShape {
 }
 
 impl FacetShape {
-    pub fn of(meta: &plansearch_index::Meta) -> FacetShape {
-        let chapters = meta.documents.iter().flat_map(|d| d.chapters.iter().map(|c| c.number as usize)).max().unwrap_or(0) + 1;
-        FacetShape { documents: meta.documents.len(), chapters, panels: meta.panels.len() + 1 }
+    pub fn of(outline: &Outline) -> FacetShape {
+        let chapters = outline.documents.iter().flat_map(|d| d.chapters.iter().map(|c| c.number as usize)).max().unwrap_or(0) + 1;
+        FacetShape { documents: outline.documents.len(), chapters, panels: outline.panels().count() + 1 }
     }
 }
 
@@ -64,10 +66,12 @@ impl FacetCounts {
         counts.iter().enumerate().filter(|(_, &n)| n > 0).map(|(k, &n)| (k, n as usize))
     }
 
-    pub(crate) fn resolve(self, meta: &plansearch_index::Meta) -> Facets {
+    /// Name the counted keys from the outline; `panel_facets` is [`panel_facets`] of it.
+    pub(crate) fn resolve(self, outline: &Outline, panel_facets: &[PanelFacet]) -> Facets {
         // Keys are numbers in reading order (the document number is the position in
-        // `meta.documents`, the panel number one more than the position in `meta.panels`):
-        // keep the largest counts, then sort by key, and only then look the names up.
+        // `outline.documents`, the panel number one more than the position in
+        // `outline.panels()`): keep the largest counts, then sort by key, and only then look
+        // the names up.
         let per_doc = self.shape.chapters as u64;
         let (documents, more_documents) = largest(Self::nonzero(&self.documents).map(|(d, n)| (d as u64, n)).collect());
         let (chapters, more_chapters) = largest(Self::nonzero(&self.chapters).map(|(k, n)| ((k as u64 / per_doc, k as u64 % per_doc), n)).collect());
@@ -75,14 +79,14 @@ impl FacetCounts {
         let documents = documents
             .into_iter()
             .filter_map(|(d, count)| {
-                let doc = meta.documents.get(d as usize)?;
+                let doc = outline.documents.get(d as usize)?;
                 Some(DocumentFacet { doc: doc.slug.clone(), title: doc.title.clone(), count })
             })
             .collect();
         let chapters = chapters
             .into_iter()
             .filter_map(|((d, c), count)| {
-                let doc = meta.documents.get(d as usize)?;
+                let doc = outline.documents.get(d as usize)?;
                 let ch = doc.chapters.iter().find(|x| x.number as u64 == c);
                 Some(ChapterFacet {
                     doc: doc.slug.clone(),
@@ -96,8 +100,8 @@ impl FacetCounts {
         let panels = panels
             .into_iter()
             .filter_map(|(n, count)| {
-                let m = meta.panels.get(n as usize - 1)?;
-                Some(PanelFacet { doc: m.doc.clone(), id: m.id.clone(), title: m.title.clone(), numbered: m.numbered, chapter: m.chapter, count })
+                let facet = panel_facets.get(n as usize - 1)?;
+                Some(PanelFacet { count, ..facet.clone() })
             })
             .collect();
         Facets { documents, chapters, panels, more_documents, more_chapters, more_panels }
@@ -110,6 +114,22 @@ impl FacetCounts {
             }
         }
     }
+}
+
+/// The facet of every panel of the outline, by panel number less one, with no count yet:
+/// made once per engine, so naming a search's panels is a lookup.
+pub(crate) fn panel_facets(outline: &Outline) -> Vec<PanelFacet> {
+    outline
+        .panels()
+        .map(|at| PanelFacet {
+            doc: at.doc.slug.clone(),
+            id: at.panel.id.clone(),
+            title: at.panel.title.clone(),
+            numbered: at.panel.numbered,
+            chapter: at.chapter,
+            count: 0,
+        })
+        .collect()
 }
 
 /// The [`MAX_FACETS`] largest counts (ties in reading order) sorted by key, and how many

@@ -260,8 +260,8 @@ pub fn breadcrumb_en(p: &Passage) -> String {
         );
     }
     if let Some(s) = &p.section {
-        let n = s.number.rsplit('.').next().unwrap_or("");
-        parts.push(format!("Section {n} {}", s.title_en.as_deref().unwrap_or(if s.title.is_none() { missing } else { "" })).trim_end().to_string());
+        let title = s.title_en.as_deref().unwrap_or(if s.title.is_none() { missing } else { "" });
+        parts.push(format!("Section {} {title}", s.number.section).trim_end().to_string());
     }
     if let Some(pr) = &p.panel {
         let title = pr.title_en.as_deref().unwrap_or(if pr.title.is_empty() { missing } else { "" });

@@ -34,7 +34,7 @@ pub mod synonyms;
 use std::time::Instant;
 
 use plansearch_analysis::jieba;
-use plansearch_corpus::Passage;
+use plansearch_corpus::{Outline, Passage};
 use plansearch_index::{Fields, PlanIndex};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::TermQuery;
@@ -89,6 +89,8 @@ pub struct Engine {
     pub translator: std::sync::Arc<Translator>,
     lexicon: std::sync::Arc<correct::Lexicon>,
     facet_shape: FacetShape,
+    /// The outline's panels as facets, by panel number less one.
+    panel_facets: std::sync::Arc<Vec<PanelFacet>>,
 }
 
 impl Engine {
@@ -98,8 +100,14 @@ impl Engine {
         let translator = std::sync::Arc::new(Translator::new(&index.vocab));
         let english = correct::english_words(&index.reader.searcher(), index.fields.en_grams);
         let lexicon = std::sync::Arc::new(correct::Lexicon::new(&index.vocab, english));
-        let facet_shape = FacetShape::of(&index.meta);
-        Engine { index, synonyms, translator, lexicon, facet_shape }
+        let facet_shape = FacetShape::of(&index.meta.outline);
+        let panel_facets = std::sync::Arc::new(facets::panel_facets(&index.meta.outline));
+        Engine { index, synonyms, translator, lexicon, facet_shape, panel_facets }
+    }
+
+    /// The plan's table of contents, as the index build made it.
+    pub fn outline(&self) -> &Outline {
+        &self.index.meta.outline
     }
 
     fn fields(&self) -> Fields {
@@ -174,7 +182,7 @@ impl Engine {
                 response.hits.push(make_hit(self.passage(&searcher, addr)?, 0.0, &[], &self.translator));
             }
             response.total = total;
-            response.facets = facets.resolve(&self.index.meta);
+            response.facets = facets.resolve(self.outline(), &self.panel_facets);
             if total == 0 {
                 response.message = Some("No passage matches. 没有找到匹配的段落。".into());
             }
@@ -229,7 +237,7 @@ impl Engine {
         // Quoted text is a phrase of grams (Chinese, or English words as typed), exact by
         // construction: marks hold their positions, whitespace none. No verification needed.
         response.total = total;
-        response.facets = facets.resolve(&self.index.meta);
+        response.facets = facets.resolve(self.outline(), &self.panel_facets);
         for ((score, _), addr) in top {
             // Past the budget, the page is cut short rather than run on (the first hit always).
             if !response.hits.is_empty() && started.elapsed() > BUDGET {

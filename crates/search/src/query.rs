@@ -11,7 +11,7 @@
 //! says how the query was read.
 
 use plansearch_analysis::normalize;
-use plansearch_corpus::PassageKind;
+use plansearch_corpus::{PassageKind, SectionNumber};
 use serde::Serialize;
 
 /// The most characters of a query that are read; the web front end rejects longer ones.
@@ -24,7 +24,7 @@ pub struct Filters {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chapter: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub section: Option<String>,
+    pub section: Option<SectionNumber>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub panel: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -47,7 +47,7 @@ impl Filters {
         match name {
             "doc" => self.doc.clone(),
             "chapter" => self.chapter.map(|c| c.to_string()),
-            "section" => self.section.clone(),
+            "section" => self.section.map(|s| s.to_string()),
             "panel" => self.panel.clone(),
             "kind" => self.kind.clone(),
             "company" => self.company.clone(),
@@ -93,11 +93,8 @@ impl Filters {
                 self.chapter = Some(n);
             }
             "section" => {
-                let ok = value.split_once('.').is_some_and(|(a, b)| a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok());
-                if !ok {
-                    return Err(format!("section:{value} is not a section number such as 4.1"));
-                }
-                self.section = Some(value.to_string());
+                let n = value.parse().map_err(|_| format!("section:{value} is not a section number such as 4.1"))?;
+                self.section = Some(n);
             }
             "panel" => {
                 let v = value.trim_start_matches("专栏").trim();
@@ -398,7 +395,7 @@ mod tests {
         assert_eq!(p.filters.chapter, Some(7));
         assert_eq!(p.filters.panel.as_deref(), Some("4-1"));
         assert_eq!(p.filters.kind.as_deref(), Some("table_row"));
-        assert_eq!(p.filters.section.as_deref(), Some("4.1"));
+        assert_eq!(p.filters.section, Some(SectionNumber::new(4, 1)));
         assert_eq!(p.filters.company.as_deref(), Some("格力"));
         assert_eq!(words(&p), vec![vec![("莲藕", false)]]);
         let p = parse("chapter:abc 莲藕 foo:bar");

@@ -20,7 +20,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     Json(json!({
         "status": "ok",
         "passages": meta.passages,
-        "documents": meta.documents.len(),
+        "documents": meta.outline.documents.len(),
         "built_at_unix": meta.built_at_unix,
     }))
     .into_response()
@@ -114,12 +114,12 @@ pub async fn passage(State(state): State<AppState>, path: Result<Path<(String, S
 
 pub async fn passage_default_doc(State(state): State<AppState>, path: Result<Path<String>, PathRejection>) -> Result<Response, AppError> {
     let Path(id) = path.map_err(AppError::from)?;
-    let doc = state.outline.default_doc().to_string();
+    let doc = state.outline().default_doc().to_string();
     state.in_pool(Cost::Light, move |state| Ok(Json(load_passage(state, &doc, &id)?).into_response())).await?
 }
 
 pub async fn outline(State(state): State<AppState>) -> Response {
-    Json(&*state.outline).into_response()
+    Json(state.outline()).into_response()
 }
 
 /// The OpenAPI document, kept beside the templates; a test checks it names every route.

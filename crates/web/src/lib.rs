@@ -29,7 +29,6 @@ mod params;
 mod records;
 pub mod server;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,9 +36,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use plansearch_corpus::Passage;
+use plansearch_corpus::Outline;
 use plansearch_search::Engine;
-use serde::Serialize;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -56,7 +54,6 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Clone)]
 pub struct AppState {
     pub engine: Arc<Engine>,
-    pub outline: Arc<Outline>,
     /// Targets, projects and the quote checker, built from the passages at start.
     pub records: Arc<records::Records>,
     /// Finished search answers (API and page), by parsed request.
@@ -89,23 +86,26 @@ impl Default for Options {
 }
 
 impl AppState {
-    /// Build the state: load templates and compute the outline from the index.
+    /// Build the state: load templates and make the records from the index.
     pub fn new(engine: Engine) -> Result<AppState, AppError> {
         AppState::with_options(engine, Options::default())
     }
 
     pub fn with_options(engine: Engine, options: Options) -> Result<AppState, AppError> {
-        let outline = Outline::build(&engine)?;
         let records = records::Records::build(&engine)?;
         Ok(AppState {
             engine: Arc::new(engine),
-            outline: Arc::new(outline),
             records: Arc::new(records),
             cache: Arc::new(cache::ResponseCache::new(options.cache_bytes)),
             pool: Arc::new(admission::Pool::new(options.workers, options.queue)),
             connections: Arc::default(),
             templates: Arc::new(templates()),
         })
+    }
+
+    /// The plan's table of contents, from the index's metadata.
+    pub fn outline(&self) -> &Outline {
+        self.engine.outline()
     }
 
     /// Run `work` in the search pool's lane for `cost`, off the async workers; a full queue
@@ -224,137 +224,4 @@ async fn static_file(path: Result<axum::extract::Path<String>, axum::extract::re
 
 async fn not_found(uri: axum::http::Uri) -> Response {
     AppError::not_found("not_found", format!("no page at {}", uri.path())).for_path(uri.path()).into_response()
-}
-
-/// The plan's table of contents with passage counts, computed once at start.
-#[derive(Debug, Clone, Serialize)]
-pub struct Outline {
-    pub documents: Vec<OutlineDoc>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct OutlineDoc {
-    pub slug: String,
-    pub title: String,
-    pub passages: usize,
-    pub chapters: Vec<OutlineChapter>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct OutlineChapter {
-    pub number: u32,
-    pub label: String,
-    pub title: Option<String>,
-    pub title_en: Option<String>,
-    pub inferred: bool,
-    pub first: String,
-    pub passages: usize,
-    pub sections: Vec<OutlineSection>,
-    /// Panels in the chapter introduction.
-    pub panels: Vec<OutlinePanel>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct OutlineSection {
-    pub number: String,
-    pub label: String,
-    pub title: Option<String>,
-    pub title_en: Option<String>,
-    pub inferred: bool,
-    pub first: String,
-    pub passages: usize,
-    pub panels: Vec<OutlinePanel>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct OutlinePanel {
-    pub id: String,
-    pub numbered: bool,
-    pub title: String,
-    pub title_en: Option<String>,
-    pub first: String,
-    pub passages: usize,
-}
-
-impl Outline {
-    pub fn build(engine: &Engine) -> Result<Outline, AppError> {
-        let mut documents = Vec::new();
-        for d in &engine.index.meta.documents {
-            let passages = engine.all(&d.slug).map_err(AppError::from)?;
-            documents.push(OutlineDoc {
-                slug: d.slug.clone(),
-                title: d.title.clone(),
-                passages: passages.len(),
-                chapters: outline_chapters(&passages),
-            });
-        }
-        Ok(Outline { documents })
-    }
-
-    pub fn chapter(&self, doc: &str, n: u32) -> Option<&OutlineChapter> {
-        self.documents.iter().find(|d| d.slug == doc)?.chapters.iter().find(|c| c.number == n)
-    }
-
-    pub fn default_doc(&self) -> &str {
-        self.documents.first().map_or("caidian", |d| d.slug.as_str())
-    }
-}
-
-fn outline_chapters(passages: &[Passage]) -> Vec<OutlineChapter> {
-    let mut chapters: Vec<OutlineChapter> = Vec::new();
-    let mut panel_index: HashMap<(u32, Option<String>, String), usize> = HashMap::new();
-    for p in passages {
-        let Some(c) = &p.chapter else { continue };
-        if chapters.last().is_none_or(|x| x.number != c.number) {
-            chapters.push(OutlineChapter {
-                number: c.number,
-                label: c.label(),
-                title: c.title.clone(),
-                title_en: c.title_en.clone(),
-                inferred: c.inferred,
-                first: p.id.clone(),
-                passages: 0,
-                sections: vec![],
-                panels: vec![],
-            });
-        }
-        let ch = chapters.last_mut().expect("pushed above");
-        ch.passages += 1;
-        let sec_key = p.section.as_ref().map(|s| s.number.clone());
-        if let Some(s) = &p.section {
-            if ch.sections.last().is_none_or(|x| x.number != s.number) {
-                ch.sections.push(OutlineSection {
-                    number: s.number.clone(),
-                    label: s.label(),
-                    title: s.title.clone(),
-                    title_en: s.title_en.clone(),
-                    inferred: s.inferred,
-                    first: p.id.clone(),
-                    passages: 0,
-                    panels: vec![],
-                });
-            }
-            ch.sections.last_mut().expect("pushed above").passages += 1;
-        }
-        if let Some(pr) = &p.panel {
-            let list = match &p.section {
-                Some(_) => &mut ch.sections.last_mut().expect("section present").panels,
-                None => &mut ch.panels,
-            };
-            let key = (c.number, sec_key, pr.id.clone());
-            let at = *panel_index.entry(key).or_insert_with(|| {
-                list.push(OutlinePanel {
-                    id: pr.id.clone(),
-                    numbered: pr.numbered,
-                    title: pr.title.clone(),
-                    title_en: pr.title_en.clone(),
-                    first: p.id.clone(),
-                    passages: 0,
-                });
-                list.len() - 1
-            });
-            list[at].passages += 1;
-        }
-    }
-    chapters
 }

@@ -44,9 +44,9 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
 }
 
 fn search_page(state: &AppState, sp: &SearchParams, view: &str) -> Result<String, AppError> {
-    let doc = state.outline.default_doc().to_string();
+    let doc = state.outline().default_doc().to_string();
     if sp.q.trim().is_empty() && sp.filters.is_empty() {
-        return state.render_html("search.html", context! { examples => EXAMPLES, q => "", outline => &*state.outline });
+        return state.render_html("search.html", context! { examples => EXAMPLES, q => "", outline => state.outline() });
     }
     let req = Request { q: sp.q.clone(), limit: sp.limit, offset: sp.offset, filters: sp.filters.clone(), lang: sp.lang };
     let mut res = state.engine.search(&req).map_err(|e| AppError::from(e).html())?;
@@ -70,7 +70,7 @@ fn search_page(state: &AppState, sp: &SearchParams, view: &str) -> Result<String
         format!("/search?{}", other.query_string(Some(PAGE_SIZE)))
     };
     // The hit map: every chapter of the plan, with its count and its share of the largest.
-    let chapters = &state.outline.documents.iter().find(|d| d.slug == doc).map(|d| d.chapters.clone()).unwrap_or_default();
+    let chapters = &state.outline().document(&doc).map(|d| d.chapters.clone()).unwrap_or_default();
     let max = res.facets.chapters.iter().map(|c| c.count).max().unwrap_or(0).max(1);
     let hitmap: Vec<Value> = chapters
         .iter()
@@ -105,7 +105,7 @@ fn search_page(state: &AppState, sp: &SearchParams, view: &str) -> Result<String
         .collect();
     let panel_links: Vec<Value> = res.facets.panels.iter().map(|p| context! { facet => p, href => filter_query("panel", &p.id) }).collect();
     // Documents only when the index holds more than one plan.
-    let document_links: Vec<Value> = if state.outline.documents.len() > 1 {
+    let document_links: Vec<Value> = if state.outline().documents.len() > 1 {
         res.facets.documents.iter().map(|d| context! { facet => d, href => filter_query("doc", &d.doc) }).collect()
     } else {
         vec![]
@@ -159,7 +159,7 @@ pub async fn passage_default_doc(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let Path(id) = path.map_err(|e| AppError::from(e).html())?;
-    let doc = state.outline.default_doc().to_string();
+    let doc = state.outline().default_doc().to_string();
     state.in_pool(Cost::Light, move |state| render_passage(state, &doc, &id, raw.as_deref(), &headers)).await.map_err(AppError::html)?
 }
 
@@ -171,7 +171,7 @@ fn render_passage(state: &AppState, doc: &str, id: &str, raw: Option<&str>, head
     let (spans, spans_en) = state.engine.highlight(&view.passage, &q);
     let text_html = Value::from_safe_string(highlight::to_html(&view.passage.text, &spans));
     let text_en_html = Value::from_safe_string(highlight::to_html(view.passage.text_en.as_deref().unwrap_or(""), &spans_en));
-    let mut ctx_doc = state.outline.documents.iter().find(|d| d.slug == doc).map(|d| d.title.clone()).unwrap_or_default();
+    let mut ctx_doc = state.outline().document(doc).map(|d| d.title.clone()).unwrap_or_default();
     if ctx_doc.is_empty() {
         ctx_doc = doc.to_string();
     }
@@ -191,5 +191,5 @@ fn render_passage(state: &AppState, doc: &str, id: &str, raw: Option<&str>, head
 }
 
 pub async fn outline(State(state): State<AppState>) -> Result<Response, AppError> {
-    state.in_pool(Cost::Light, |state| state.render("outline.html", context! { outline => &*state.outline })).await.map_err(AppError::html)?
+    state.in_pool(Cost::Light, |state| state.render("outline.html", context! { outline => state.outline() })).await.map_err(AppError::html)?
 }

@@ -39,30 +39,21 @@ pub fn decode(raw: Option<&str>) -> Result<HashMap<String, String>, AppError> {
 
 /// Percent-encode a query-string value (the one encoder of the permalinks too).
 pub fn encode(s: &str) -> String {
-    plansearch_records::cite::percent_encode(s)
+    plansearch_corpus::percent_encode(s)
 }
 
+/// A form value: `+` is a space, then percent-escapes are decoded (so `%2B` is a `+`).
 fn unescape(s: &str) -> Result<String, AppError> {
     let s = s.replace('+', " ");
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
-            match hex {
-                Some(b) => {
-                    out.push(b);
-                    i += 3;
-                }
-                None => return Err(AppError::bad_request("bad_encoding", "a broken percent-escape in the query string")),
-            }
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    // The crate passes a `%` without two hex digits through as it is; here that is a 400.
+    let broken = s.split('%').skip(1).any(|after| !after.as_bytes().get(..2).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)));
+    if broken {
+        return Err(AppError::bad_request("bad_encoding", "a broken percent-escape in the query string"));
     }
-    String::from_utf8(out).map_err(|_| AppError::bad_request("bad_encoding", "the query string is not valid UTF-8"))
+    match percent_encoding::percent_decode_str(&s).decode_utf8() {
+        Ok(v) => Ok(v.into_owned()),
+        Err(_) => Err(AppError::bad_request("bad_encoding", "the query string is not valid UTF-8")),
+    }
 }
 
 /// The search parameters: `q`, `lang`, `limit`, `offset` (or `page`) and the filters ([`FILTER_NAMES`]).
@@ -135,31 +126,29 @@ impl SearchParams {
             return Err(AppError::bad_request("bad_parameter", format!("offset must be at most {MAX_OFFSET}")));
         }
         let mut filters = Filters::default();
-        let meta = &state.engine.index.meta;
+        let outline = state.outline();
         for &name in FILTER_NAMES {
             let Some(v) = params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) else {
                 continue;
             };
             filters.set(name, v).map_err(|why| AppError::bad_request("bad_parameter", why))?;
         }
-        let doc = filters.doc.clone().unwrap_or_else(|| state.outline.default_doc().to_string());
-        if filters.doc.is_some() && !meta.documents.iter().any(|d| d.slug == doc) {
+        let doc = filters.doc.clone().unwrap_or_else(|| outline.default_doc().to_string());
+        if filters.doc.is_some() && outline.document(&doc).is_none() {
             return Err(AppError::bad_request("unknown_document", format!("no document {doc:?}")));
         }
         if let Some(c) = filters.chapter {
-            if state.outline.chapter(&doc, c).is_none() {
+            if outline.chapter(&doc, c).is_none() {
                 return Err(AppError::bad_request("unknown_chapter", format!("the plan has no chapter {c}")));
             }
         }
-        if let Some(s) = &filters.section {
-            let known =
-                state.outline.documents.iter().filter(|d| d.slug == doc).flat_map(|d| &d.chapters).flat_map(|c| &c.sections).any(|x| x.number == *s);
-            if !known {
+        if let Some(s) = filters.section {
+            if outline.section(&doc, s).is_none() {
                 return Err(AppError::bad_request("unknown_section", format!("the plan has no section {s}")));
             }
         }
         if let Some(p) = &filters.panel {
-            if !meta.panels.iter().any(|m| m.id == *p) {
+            if !outline.panels().any(|at| at.panel.id == *p) {
                 return Err(AppError::bad_request("unknown_panel", format!("the plan has no panel {p}")));
             }
         }
@@ -167,5 +156,23 @@ impl SearchParams {
         let lang =
             Lang::parse(&lang_raw).ok_or_else(|| AppError::bad_request("bad_parameter", format!("lang must be auto, zh or en, not {lang_raw:?}")))?;
         Ok(SearchParams { q, lang, limit, offset, filters })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_decode_as_browsers_send_them() {
+        let params = decode(Some("q=%E8%8E%B2%E8%97%95+%E8%97%95&section=4.1&x=a%2Bb%26c%3Dd%25%23%2F&empty=&flag")).unwrap();
+        assert_eq!(params["q"], "莲藕 藕", "+ is a space");
+        assert_eq!(params["section"], "4.1");
+        assert_eq!(params["x"], "a+b&c=d%#/", "escaped + & = % # / are themselves");
+        assert_eq!((params["empty"].as_str(), params["flag"].as_str()), ("", ""));
+        assert_eq!(decode(Some("q=%e8%8e%b2")).unwrap()["q"], "莲", "lower-case hex too");
+        for broken in ["q=%", "q=%E", "q=%zz", "q=%%41", "q=50%", "q=%ff", "q=%E8%8E", "%=1"] {
+            assert!(decode(Some(broken)).is_err(), "{broken:?} is a 400");
+        }
     }
 }

@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use plansearch_corpus::{Passage, PassageKind};
+use plansearch_corpus::{Passage, PassageKind, SectionNumber};
 
 use super::lexicon::VERBS;
 use super::metric::{clean_after, comparator, metric_for, Clause, MetricParts};
@@ -38,18 +38,18 @@ fn retro_words(s: &str) -> bool {
 }
 
 /// The key of the section (or chapter introduction) a passage stands in.
-pub(super) fn section_key(p: &Passage) -> (String, String) {
+pub(super) fn section_key(p: &Passage) -> (String, SectionNumber) {
     let place = match (&p.section, &p.chapter) {
-        (Some(s), _) => s.number.clone(),
-        (None, Some(c)) => format!("{}.0", c.number),
-        (None, None) => "0.0".into(),
+        (Some(s), _) => s.number,
+        (None, Some(c)) => SectionNumber::introduction(c.number),
+        (None, None) => SectionNumber::introduction(0),
     };
     (p.doc.clone(), place)
 }
 
 /// Sections whose opening paragraph reviews the “十三五” period (and promises nothing): all
 /// their quantities are results.
-pub(super) fn retrospective_sections(passages: &[Passage]) -> HashSet<(String, String)> {
+pub(super) fn retrospective_sections(passages: &[Passage]) -> HashSet<(String, SectionNumber)> {
     let mut seen = HashSet::new();
     let mut out = HashSet::new();
     for p in passages.iter().filter(|p| p.kind == PassageKind::Paragraph) {

@@ -57,7 +57,7 @@ pub struct Records {
 impl Records {
     pub fn build(engine: &Engine) -> Result<Records, AppError> {
         let mut passages: Vec<Passage> = Vec::new();
-        for d in &engine.index.meta.documents {
+        for d in &engine.outline().documents {
             passages.extend(engine.all(&d.slug)?);
         }
         Ok(Records::from_passages(&passages))

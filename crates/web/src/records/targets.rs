@@ -25,7 +25,7 @@ fn target_query(state: &AppState, params: &HashMap<String, String>) -> Result<Ta
         let mut f = plansearch_search::Filters::default();
         f.set("chapter", c).map_err(bad)?;
         let c = f.chapter.unwrap_or(0);
-        if state.outline.chapter(state.outline.default_doc(), c).is_none() {
+        if state.outline().chapter(state.outline().default_doc(), c).is_none() {
             return Err(AppError::bad_request("unknown_chapter", format!("the plan has no chapter {c}")));
         }
         filter.chapter = Some(c);
@@ -182,8 +182,8 @@ fn indicator_chart(state: &AppState) -> Value {
 
 /// The number of targets in each chapter, as bars linking to the chapter's filter.
 fn chapter_chart(state: &AppState) -> Value {
-    let doc = state.outline.default_doc();
-    let chapters = state.outline.documents.iter().find(|d| d.slug == doc).map(|d| d.chapters.clone()).unwrap_or_default();
+    let doc = state.outline().default_doc();
+    let chapters = state.outline().document(doc).map(|d| d.chapters.clone()).unwrap_or_default();
     let counts: Vec<usize> = chapters
         .iter()
         .map(|c| state.records.rows.iter().filter(|r| r.target.kind == Kind::Target && r.target.chapter == Some(c.number)).count())
@@ -242,12 +242,11 @@ pub async fn targets_page(State(state): State<AppState>, RawQuery(raw): RawQuery
             context! { key => key, label => label, href => format!("/targets?{}", target_link(&tq, &[("sort", if *key == "order" { String::new() } else { key.to_string() }), ("dir", dir.to_string())])), aria => aria }
         })
         .collect();
-        let doc = state.outline.default_doc();
+        let doc = state.outline().default_doc();
         let chapters: Vec<Value> = state
-            .outline
-            .documents
-            .iter()
-            .filter(|d| d.slug == doc)
+            .outline()
+            .document(doc)
+            .into_iter()
             .flat_map(|d| &d.chapters)
             .map(|c| context! { number => c.number, label => &c.label, title => &c.title })
             .collect();
