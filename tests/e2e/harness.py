@@ -142,14 +142,17 @@ def process(name, argv, log_path, ready, until, timeout, **popen):
                                 start_new_session=True, **popen)
     try:
         def up():
+            # An exit ends the wait: a Failure raised in here would only be retried by wait_until.
             if proc.poll() is not None:
-                raise Failure(f"{name} exited with {proc.returncode}:\n{tail(log_path)}")
+                return True
             try:
                 return ready()
             except OSError:
                 return False
 
         wait_until(until, up, timeout=timeout, interval=0.2)
+        if proc.poll() is not None:
+            raise Failure(f"{name} exited with {proc.returncode}:\n{tail(log_path)}")
         yield proc
     finally:
         stop_process(proc, name)
