@@ -3,7 +3,8 @@
 # its WebDriver from Debian; axe-core from npm by tests/e2e/package-lock.json; citeproc-py and
 # rispy from PyPI by tests/e2e/requirements.txt, into target/e2e/venv), builds the binary,
 # then runs tests/e2e/browser_test.py (a real browser: search, CSP, axe-core, keyboard) and
-# tests/e2e/reference_managers.py (the CSL-JSON and RIS exports read by real consumers).
+# tests/e2e/reference_managers.py (the CSL-JSON and RIS exports read by real consumers), which
+# share tests/e2e/harness.py (the binary, the server, HTTP, the test loop and its closing line).
 #
 #   bash scripts/e2e.sh
 #
@@ -56,7 +57,7 @@ mkdir -p target/e2e
 status=0
 python3 tests/e2e/browser_test.py "$bin" 2>&1 | tee target/e2e/browser_test.out || status=1
 "$venv/bin/python" tests/e2e/reference_managers.py "$bin" 2>&1 | tee target/e2e/reference_managers.out || status=1
-# One closing line for both: the sums of their `N passed, M failed`.
+# One closing line for both: the sums of their `N passed, M failed` (printed by harness.run).
 read -r passed failed < <(awk '/^[0-9]+ passed, [0-9]+ failed$/ {p += $1; f += $3} END {print p + 0, f + 0}' \
     target/e2e/browser_test.out target/e2e/reference_managers.out)
 if ((status != 0 && failed == 0)); then failed=1; fi

@@ -21,33 +21,36 @@ another axe.min.js). The browser and driver come from $CHROMIUM / $CHROMEDRIVER,
 targets-focus.png; failure-<test>.png on failure), with the server's and the driver's logs
 and axe.json (every page's violations) beside them.
 
-The closing line is `N passed, M failed`; the exit code is non-zero on any failure.
-Everything started here (server, chromedriver and its browser, the temporary profile) is torn
-down on success and on failure.
+Finding the binary, starting, waiting for and stopping the server and chromedriver, HTTP and
+the test loop are tests/e2e/harness.py's, shared with tests/e2e/reference_managers.py; this
+file has the tests, the WebDriver client, the browser session and the failure screenshots
+(harness.run's on_failure hook).
+
+The closing line is `N passed, M failed` (harness.run); the exit code is non-zero on any
+failure. Everything started here (server, chromedriver and its browser, the temporary
+profile) is torn down on success and on failure.
 """
 
 import base64
+import contextlib
 import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import traceback
-import urllib.error
 import urllib.parse
-import urllib.request
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ARTIFACTS = os.path.join(REPO, "target", "e2e")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+from harness import ARTIFACTS, REPO, Failure, http, log, wait_until  # noqa: E402
+
 QUERY = "蔡甸莲藕"
 HIGHLIGHT = "莲藕"
 NO_RESULT = "chapter:3 莲藕"
 AXE_JS = os.environ.get("AXE_JS", os.path.join(REPO, "tests", "e2e", "node_modules", "axe-core", "axe.min.js"))
 KEY_TAB = "\ue004"
+SERVER_LOG = os.path.join(ARTIFACTS, "server.log")
+DRIVER_LOG = os.path.join(ARTIFACTS, "chromedriver.log")
 
 # Every kind of page; the search pages in each of their language views.
 def _q(q):
@@ -77,93 +80,10 @@ document.addEventListener('securitypolicyviolation', function (e) {
   window.__cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' ' + (e.sample || ''));
 });
 """
-STARTUP_TIMEOUT = float(os.environ.get("E2E_STARTUP_TIMEOUT", "180"))
-WAIT_TIMEOUT = float(os.environ.get("E2E_WAIT_TIMEOUT", "20"))
 
 # WebDriver's element reference key and the Enter key.
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 KEY_ENTER = "\ue007"
-
-# Never send loopback traffic through a proxy from the environment.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-class Failure(Exception):
-    pass
-
-
-def log(msg):
-    print(f"[e2e] {msg}", flush=True)
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http(method, url, body=None, timeout=60):
-    """One HTTP request; returns (status, decoded JSON or text)."""
-    data = None
-    headers = {}
-    if body is not None:
-        data = json.dumps(body).encode("utf-8")
-        headers["Content-Type"] = "application/json; charset=utf-8"
-    req = urllib.request.Request(url, data=data, method=method, headers=headers)
-    try:
-        with _OPENER.open(req, timeout=timeout) as resp:
-            status, raw = resp.status, resp.read()
-    except urllib.error.HTTPError as e:
-        status, raw = e.code, e.read()
-    text = raw.decode("utf-8", "replace")
-    try:
-        return status, json.loads(text)
-    except ValueError:
-        return status, text
-
-
-def wait_until(what, fn, timeout=WAIT_TIMEOUT, interval=0.1):
-    """Call fn until it returns something truthy; Failure after timeout."""
-    deadline = time.monotonic() + timeout
-    last_exc = None
-    while True:
-        try:
-            value = fn()
-            if value:
-                return value
-        except Failure as e:  # e.g. a WebDriver error while the page is navigating
-            last_exc = e
-        if time.monotonic() > deadline:
-            extra = f" (last error: {last_exc})" if last_exc else ""
-            raise Failure(f"timed out after {timeout:.0f}s waiting for {what}{extra}")
-        time.sleep(interval)
-
-
-def stop_process(proc, name, grace=5.0):
-    """SIGTERM the process group we started (the process is its leader), then SIGKILL."""
-    if proc is None or proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        log(f"{name} did not stop on SIGTERM; killing it")
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=grace)
-
-
-def tail(path, lines=30):
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return "".join(f.readlines()[-lines:])
-    except OSError:
-        return ""
 
 
 class WebDriver:
@@ -490,116 +410,65 @@ TESTS = [
 ]
 
 
+@contextlib.contextmanager
+def chromedriver(path):
+    """chromedriver on a free loopback port; yields its URL once /status says ready."""
+    port = harness.free_port()
+    url = f"http://127.0.0.1:{port}"
+
+    def ready():
+        status, payload = http("GET", f"{url}/status", timeout=5)
+        try:
+            return status == 200 and payload["value"]["ready"]
+        except (KeyError, TypeError):
+            return False
+
+    with harness.process("chromedriver", [path, f"--port={port}", "--allowed-ips=127.0.0.1"], DRIVER_LOG,
+                         ready, "chromedriver", 30):
+        yield url
+
+
+@contextlib.contextmanager
+def browser(binary):
+    """The server, chromedriver, then a headless browser with a fresh profile, listening for CSP
+    violations; yields (WebDriver, the server's base URL) and tears all of it down."""
+    chromium = find_tool("CHROMIUM", "chromium", "chromium-browser", "google-chrome")
+    driver = find_tool("CHROMEDRIVER", "chromedriver")
+    profile = tempfile.mkdtemp(prefix="plansearch-e2e-profile-")
+    try:
+        with harness.serve(binary, SERVER_LOG) as base, chromedriver(driver) as driver_url:
+            wd = WebDriver(driver_url)
+            try:
+                wd.start(chromium, profile)
+                wd.cdp("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_LISTENER})
+                yield wd, base
+            finally:
+                try:
+                    wd.quit()
+                except Exception as e:  # noqa: BLE001
+                    log(f"closing the browser session: {e}")
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def screenshot_failure(test, wd, base):
+    """What the browser showed when a test failed: a screenshot, the URL, the title and text."""
+    try:
+        wd.screenshot(os.path.join(ARTIFACTS, f"failure-{test.__name__}.png"))
+        log(f"failure at {wd.url()}")
+        page = wd.js("return [document.title, (document.body || document.documentElement).innerText.slice(0, 400)]")
+        log(f"page title {page[0]!r}; text: {page[1]!r}")
+    except Exception as e:  # noqa: BLE001
+        log(f"no failure screenshot: {e}")
+
+
 def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PLANSEARCH_BIN", "target/release/plansearch")
-    binary = os.path.join(REPO, binary) if not os.path.isabs(binary) else binary
-    os.makedirs(ARTIFACTS, exist_ok=True)
     for stale in ["search.png", "passage.png", "targets-focus.png", "axe.json"] + [f"failure-{t.__name__}.png" for t in TESTS]:
         try:
             os.remove(os.path.join(ARTIFACTS, stale))
         except FileNotFoundError:
             pass
-
-    server = driver = wd = None
-    profile = None
-    server_log = os.path.join(ARTIFACTS, "server.log")
-    driver_log = os.path.join(ARTIFACTS, "chromedriver.log")
-    passed = failed = 0
-    failures = []
-    try:
-        if not os.access(binary, os.X_OK):
-            raise Failure(f"no server binary at {binary} (run `cargo build --release`, or pass its path)")
-        chromium = find_tool("CHROMIUM", "chromium", "chromium-browser", "google-chrome")
-        chromedriver = find_tool("CHROMEDRIVER", "chromedriver")
-
-        # The server, from the repository root (its corpus/ and index/ are relative).
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        log(f"server: {binary} serve --addr 127.0.0.1:{port}")
-        with open(server_log, "wb") as out:
-            server = subprocess.Popen(
-                [binary, "serve", "--addr", f"127.0.0.1:{port}"],
-                cwd=REPO, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-        def healthy():
-            if server.poll() is not None:
-                raise Failure(f"the server exited with {server.returncode}:\n{tail(server_log)}")
-            try:
-                return http("GET", base + "/healthz", timeout=5)[0] == 200
-            except OSError:
-                return False
-
-        t0 = time.monotonic()
-        wait_until("/healthz", healthy, timeout=STARTUP_TIMEOUT, interval=0.2)
-        log(f"server healthy after {time.monotonic() - t0:.1f}s")
-
-        # chromedriver, then a headless browser with a fresh profile.
-        dport = free_port()
-        log(f"chromedriver: {chromedriver} --port={dport}")
-        with open(driver_log, "wb") as out:
-            driver = subprocess.Popen(
-                [chromedriver, f"--port={dport}", "--allowed-ips=127.0.0.1"],
-                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-        def driver_ready():
-            if driver.poll() is not None:
-                raise Failure(f"chromedriver exited with {driver.returncode}:\n{tail(driver_log)}")
-            try:
-                status, payload = http("GET", f"http://127.0.0.1:{dport}/status", timeout=5)
-                return status == 200 and payload["value"]["ready"]
-            except (OSError, KeyError, TypeError):
-                return False
-
-        wait_until("chromedriver", driver_ready, timeout=30)
-        profile = tempfile.mkdtemp(prefix="plansearch-e2e-profile-")
-        wd = WebDriver(f"http://127.0.0.1:{dport}")
-        wd.start(chromium, profile)
-        wd.cdp("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_LISTENER})
-
-        for test in TESTS:
-            log(f"test: {test.__name__}")
-            try:
-                test(wd, base)
-                passed += 1
-            except Exception as e:  # noqa: BLE001 - a failing test is reported, the others still run
-                failed += 1
-                failures.append(test.__name__)
-                print(f"FAILED {test.__name__}: {e}", flush=True)
-                if not isinstance(e, Failure):
-                    traceback.print_exc()
-                try:
-                    wd.screenshot(os.path.join(ARTIFACTS, f"failure-{test.__name__}.png"))
-                    log(f"failure at {wd.url()}")
-                    page = wd.js("return [document.title, (document.body || document.documentElement).innerText.slice(0, 400)]")
-                    log(f"page title {page[0]!r}; text: {page[1]!r}")
-                except Exception as e2:  # noqa: BLE001
-                    log(f"no failure screenshot: {e2}")
-    except Exception as e:  # noqa: BLE001 - setting up failed: every test counts as failed
-        failed = len(TESTS) - passed
-        print(f"FAILED setting up the browser tests: {e}", flush=True)
-        if not isinstance(e, Failure):
-            traceback.print_exc()
-        if server is not None:
-            log(f"server log tail:\n{tail(server_log)}")
-    finally:
-        if wd is not None:
-            try:
-                wd.quit()
-            except Exception as e:  # noqa: BLE001
-                log(f"closing the browser session: {e}")
-        stop_process(driver, "chromedriver")
-        stop_process(server, "server")
-        if profile:
-            shutil.rmtree(profile, ignore_errors=True)
-
-    if failures:
-        log(f"failed: {', '.join(failures)}; server log tail:\n{tail(server_log)}")
-    print(f"{passed} passed, {failed} failed", flush=True)
-    return 0 if failed == 0 and passed == len(TESTS) else 1
+    return harness.run(TESTS, browser, screenshot_failure, what="the browser tests", server_log=SERVER_LOG)
 
 
 if __name__ == "__main__":

@@ -7,41 +7,35 @@ as EndNote and Zotero import it), from the command line and from a running serve
 
 scripts/e2e.sh installs the readers (tests/e2e/requirements.txt) into target/e2e/venv and
 runs this after the browser test. The binary comes from argv[1], else $PLANSEARCH_BIN, else
-target/release/plansearch. The server it starts is stopped on success and on failure.
+target/release/plansearch. The server it starts (log: target/e2e/server-reference-managers.log)
+is stopped on success and on failure. Finding the binary, the server, HTTP and the test loop
+are tests/e2e/harness.py's, as for the browser test.
 
-The closing line is `N passed, M failed`; the exit code is non-zero on any failure.
+The closing line is `N passed, M failed` (harness.run); the exit code is non-zero on any
+failure.
 """
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
-import traceback
-import urllib.error
 import urllib.parse
-import urllib.request
 
 import rispy
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser_test import ARTIFACTS, REPO, STARTUP_TIMEOUT, Failure, _OPENER, free_port, log, stop_process, tail, wait_until  # noqa: E402
+import harness  # noqa: E402
+from harness import ARTIFACTS, REPO, Failure, fetch, log  # noqa: E402
 
 PLAN = "蔡甸区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要"
 ISSUER = "蔡甸区人民政府"
 BASE_URL = "https://plans.example.org"
 # The style citeproc-py ships with; a real style, not one written for this test.
 STYLE = "harvard-cite-them-right"
-
-
-def fetch(url):
-    """GET url: (status, headers (names in any case), body text)."""
-    try:
-        with _OPENER.open(urllib.request.Request(url), timeout=60) as resp:
-            return resp.status, resp.headers, resp.read().decode("utf-8")
-    except urllib.error.HTTPError as e:
-        return e.code, e.headers, e.read().decode("utf-8", "replace")
+SERVER_LOG = os.path.join(ARTIFACTS, "server-reference-managers.log")
 
 
 def render(items):
@@ -159,50 +153,16 @@ TESTS = [
 ]
 
 
+@contextlib.contextmanager
+def server(binary):
+    """The server, its permalinks pointing at the published site as a deployment sets them;
+    yields (binary, its base URL)."""
+    with harness.serve(binary, SERVER_LOG, env=dict(os.environ, PLANSEARCH_BASE_URL=BASE_URL)) as base:
+        yield binary, base
+
+
 def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("PLANSEARCH_BIN", "target/release/plansearch")
-    binary = os.path.join(REPO, binary) if not os.path.isabs(binary) else binary
-    os.makedirs(ARTIFACTS, exist_ok=True)
-    server_log = os.path.join(ARTIFACTS, "server-reference-managers.log")
-    server = None
-    passed = failed = 0
-    try:
-        if not os.access(binary, os.X_OK):
-            raise Failure(f"no server binary at {binary}")
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        with open(server_log, "wb") as out:
-            # The permalinks of the downloads point at the published site, as a deployment sets.
-            env = dict(os.environ, PLANSEARCH_BASE_URL=BASE_URL)
-            server = subprocess.Popen([binary, "serve", "--addr", f"127.0.0.1:{port}"], cwd=REPO, env=env,
-                                      stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-
-        def healthy():
-            if server.poll() is not None:
-                raise Failure(f"the server exited with {server.returncode}:\n{tail(server_log)}")
-            try:
-                return fetch(base + "/healthz")[0] == 200
-            except OSError:
-                return False
-
-        wait_until("/healthz", healthy, timeout=STARTUP_TIMEOUT, interval=0.2)
-        for test in TESTS:
-            log(f"test: {test.__name__}")
-            try:
-                test(binary, base)
-                passed += 1
-            except Exception as e:  # noqa: BLE001 - a failing test is reported, the others still run
-                failed += 1
-                print(f"FAILED {test.__name__}: {e}", flush=True)
-                if not isinstance(e, Failure):
-                    traceback.print_exc()
-    except Exception as e:  # noqa: BLE001
-        failed = max(failed, 1)
-        print(f"FAILED setting up: {e}", flush=True)
-    finally:
-        stop_process(server, "server")
-    print(f"{passed} passed, {failed} failed", flush=True)
-    return 0 if failed == 0 and passed == len(TESTS) else 1
+    return harness.run(TESTS, server, what="the reference manager tests", server_log=SERVER_LOG)
 
 
 if __name__ == "__main__":
