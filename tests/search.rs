@@ -289,8 +289,8 @@ fn the_outline_built_with_the_index_is_the_stored_passages_outline() {
         assert_eq!(*d, plansearch_corpus::OutlineDoc::new(&d.slug, &d.title, &passages));
     }
     let four_one = outline.section("caidian", "4.1".parse().unwrap()).unwrap();
-    assert_eq!((four_one.label.as_str(), four_one.title.as_deref()), ("第一节", Some("大力发展先进制造业")));
-    assert_eq!(four_one.panels.first().map(|p| p.id.as_str()), Some("4-1"));
+    assert_eq!((four_one.part.label.as_str(), four_one.part.title.as_deref()), ("第一节", Some("大力发展先进制造业")));
+    assert_eq!(four_one.part.panels.first().map(|p| p.id.as_str()), Some("4-1"));
 }
 
 /// Panel facets are named by number through the outline: browsing each panel counts its

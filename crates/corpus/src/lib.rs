@@ -25,7 +25,7 @@ pub use model::{
     missing_title, percent_encode, permalink_path, Block, Chapter, ChapterRef, Document, Panel, PanelBlock, PanelRef, Passage, PassageKind, Section,
     SectionNumber, SectionRef, Table, MISSING_TITLE_EN, MISSING_TITLE_ZH,
 };
-pub use outline::{Outline, OutlineChapter, OutlineDoc, OutlinePanel, OutlineSection, PanelAt};
+pub use outline::{Outline, OutlineChapter, OutlineDoc, OutlinePanel, OutlinePart, OutlineSection, PanelAt};
 pub use repairs::Repairs;
 
 /// The file name of a document's corpus Markdown inside `corpus/<slug>/`.

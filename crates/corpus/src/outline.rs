@@ -35,7 +35,24 @@ pub struct OutlineDoc {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutlineChapter {
     pub number: u32,
-    /// `第四章`
+    #[serde(flatten)]
+    pub part: OutlinePart,
+    pub sections: Vec<OutlineSection>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutlineSection {
+    pub number: SectionNumber,
+    #[serde(flatten)]
+    pub part: OutlinePart,
+}
+
+/// What a chapter and a section both have in the outline: the heading as the plan prints
+/// it, where the part starts, how many passages it holds and the panels of its own text (a
+/// chapter's: its introduction's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutlinePart {
+    /// `第四章`, `第一节`
     pub label: String,
     pub title: Option<String>,
     pub title_en: Option<String>,
@@ -43,22 +60,13 @@ pub struct OutlineChapter {
     /// The id of its first passage (its heading).
     pub first: String,
     pub passages: usize,
-    pub sections: Vec<OutlineSection>,
-    /// Panels in the chapter introduction.
     pub panels: Vec<OutlinePanel>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutlineSection {
-    pub number: SectionNumber,
-    /// `第一节`
-    pub label: String,
-    pub title: Option<String>,
-    pub title_en: Option<String>,
-    pub inferred: bool,
-    pub first: String,
-    pub passages: usize,
-    pub panels: Vec<OutlinePanel>,
+impl OutlinePart {
+    fn starting_at(label: String, title: &Option<String>, title_en: &Option<String>, inferred: bool, first: &str) -> OutlinePart {
+        OutlinePart { label, title: title.clone(), title_en: title_en.clone(), inferred, first: first.to_string(), passages: 0, panels: vec![] }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,34 +140,17 @@ impl OutlineDoc {
                 None => None,
                 Some(c) => {
                     if chapters.last().is_none_or(|x| x.number != c.number) {
-                        chapters.push(OutlineChapter {
-                            number: c.number,
-                            label: c.label(),
-                            title: c.title.clone(),
-                            title_en: c.title_en.clone(),
-                            inferred: c.inferred,
-                            first: p.id.clone(),
-                            passages: 0,
-                            sections: vec![],
-                            panels: vec![],
-                        });
+                        let part = OutlinePart::starting_at(c.label(), &c.title, &c.title_en, c.inferred, &p.id);
+                        chapters.push(OutlineChapter { number: c.number, part, sections: vec![] });
                     }
                     let ch = chapters.last_mut().expect("pushed above");
-                    ch.passages += 1;
+                    ch.part.passages += 1;
                     if let Some(s) = &p.section {
                         if ch.sections.last().is_none_or(|x| x.number != s.number) {
-                            ch.sections.push(OutlineSection {
-                                number: s.number,
-                                label: s.label(),
-                                title: s.title.clone(),
-                                title_en: s.title_en.clone(),
-                                inferred: s.inferred,
-                                first: p.id.clone(),
-                                passages: 0,
-                                panels: vec![],
-                            });
+                            let part = OutlinePart::starting_at(s.label(), &s.title, &s.title_en, s.inferred, &p.id);
+                            ch.sections.push(OutlineSection { number: s.number, part });
                         }
-                        ch.sections.last_mut().expect("pushed above").passages += 1;
+                        ch.sections.last_mut().expect("pushed above").part.passages += 1;
                     }
                     Some(ch)
                 }
@@ -168,8 +159,8 @@ impl OutlineDoc {
             let list = match ch {
                 None => &mut front,
                 Some(ch) => match &p.section {
-                    Some(_) => &mut ch.sections.last_mut().expect("section present").panels,
-                    None => &mut ch.panels,
+                    Some(_) => &mut ch.sections.last_mut().expect("section present").part.panels,
+                    None => &mut ch.part.panels,
                 },
             };
             let at = *panel_at.entry(key).or_insert_with(|| {
@@ -193,11 +184,10 @@ impl OutlineDoc {
     pub fn panels(&self) -> impl Iterator<Item = PanelAt<'_>> {
         let front = self.panels.iter().map(move |panel| PanelAt { doc: self, chapter: None, section: None, panel });
         let chapters = self.chapters.iter().flat_map(move |c| {
-            let intro = c.panels.iter().map(move |panel| PanelAt { doc: self, chapter: Some(c.number), section: None, panel });
-            let sections = c
-                .sections
-                .iter()
-                .flat_map(move |s| s.panels.iter().map(move |panel| PanelAt { doc: self, chapter: Some(c.number), section: Some(s.number), panel }));
+            let intro = c.part.panels.iter().map(move |panel| PanelAt { doc: self, chapter: Some(c.number), section: None, panel });
+            let sections = c.sections.iter().flat_map(move |s| {
+                s.part.panels.iter().map(move |panel| PanelAt { doc: self, chapter: Some(c.number), section: Some(s.number), panel })
+            });
             intro.chain(sections)
         });
         front.chain(chapters)

@@ -91,8 +91,8 @@ impl FacetCounts {
                 Some(ChapterFacet {
                     doc: doc.slug.clone(),
                     number: c as u32,
-                    title: ch.and_then(|x| x.title.clone()),
-                    inferred: ch.is_some_and(|x| x.inferred),
+                    title: ch.and_then(|x| x.part.title.clone()),
+                    inferred: ch.is_some_and(|x| x.part.inferred),
                     count,
                 })
             })

@@ -77,7 +77,7 @@ fn search_page(state: &AppState, sp: &SearchParams, view: &str) -> Result<String
         .map(|c| {
             let count = res.facets.chapters.iter().find(|f| f.doc == doc && f.number == c.number).map_or(0, |f| f.count);
             context! {
-                number => c.number, label => &c.label, title => &c.title, count => count,
+                number => c.number, label => &c.part.label, title => &c.part.title, count => count,
                 height => if count == 0 { 0 } else { 8 + count * 92 / max }, href => filter_query("chapter", &c.number.to_string()),
             }
         })

@@ -197,7 +197,7 @@ fn chapter_chart(state: &AppState) -> Value {
         .map(|(i, (c, &n))| {
             let h = if n == 0 { 0 } else { (n * 120 / max).max(2) };
             context! {
-                number => c.number, label => &c.label, title => &c.title, count => n,
+                number => c.number, label => &c.part.label, title => &c.part.title, count => n,
                 x => i * slot + 4, w => slot - 8, y => 140 - h, h => h, cx => i * slot + slot / 2,
                 href => format!("/targets?chapter={}", c.number),
             }
@@ -248,7 +248,7 @@ pub async fn targets_page(State(state): State<AppState>, RawQuery(raw): RawQuery
             .document(doc)
             .into_iter()
             .flat_map(|d| &d.chapters)
-            .map(|c| context! { number => c.number, label => &c.label, title => &c.title })
+            .map(|c| context! { number => c.number, label => &c.part.label, title => &c.part.title })
             .collect();
         let mut years: Vec<u32> = state.records.rows.iter().filter_map(|r| r.target.year).collect();
         years.sort_unstable();
