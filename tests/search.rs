@@ -501,6 +501,12 @@ fn english_and_pinyin_queries_find_chinese_passages_and_say_what_was_searched() 
         assert!(res.hits.iter().any(|h| h.text.contains("乡村振兴")), "{q}");
     }
     assert!(search("lianou", 10).hits.iter().any(|h| h.text.contains("莲藕")));
+    // ü as input methods type it (v), as printed (ü, with its tone) and as typed without it (u).
+    for q in ["lvse fazhan", "lǜsè fāzhǎn", "lüse fazhan", "luse fazhan"] {
+        let res = search(q, 10);
+        assert!(res.interpreted.expanded.iter().any(|e| e.to == "绿色发展" && e.source == Source::Pinyin), "{q}: {:?}", res.interpreted.expanded);
+        assert!(res.hits[0].text.contains("绿色发展"), "{q}");
+    }
     assert!(search("鄉村振興", 10).hits[0].text.contains("乡村振兴"), "traditional characters fold");
     assert!(search("5G 基站", 10).hits.iter().any(|h| h.text.contains("5G") && h.text.contains("基站")));
 }

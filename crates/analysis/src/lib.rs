@@ -33,7 +33,7 @@ use jieba_rs::Jieba;
 pub const PLAN_DICT: &str = include_str!("../../../corpus/dict.txt");
 
 /// Bumped whenever analysis changes what goes into the index, so old indexes are rebuilt.
-pub const ANALYSIS_VERSION: u32 = 2;
+pub const ANALYSIS_VERSION: u32 = 3;
 
 /// Width folding, the one place it is defined: full-width ASCII (`ｃｈａｐｔｅｒ：７`, typed with
 /// a Chinese input method) to ASCII, the ideographic space to a space; case is kept (a `doc:`

@@ -123,10 +123,10 @@ pub fn build_from(counts: WordCounts, glossary: Vec<(String, String)>) -> Vocabu
     let mut pinyin: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let terms = glossary.iter().map(|(zh, _)| zh.clone()).chain(words.iter().map(|(w, _)| (*w).clone()));
     for zh in terms {
-        if let Some(key) = pinyin::key(&zh) {
+        for key in pinyin::keys(&zh) {
             let list = pinyin.entry(key).or_default();
             if list.len() < MAX_ZH_PER_KEY && !list.contains(&zh) {
-                list.push(zh);
+                list.push(zh.clone());
             }
         }
     }

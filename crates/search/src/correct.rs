@@ -32,7 +32,7 @@ pub(crate) struct Lexicon {
     /// English words of the translation (lowercase, as written) and in how many passages.
     english: Vec<(String, u32)>,
     /// Toneless pinyin syllables, so a pinyin query is not "corrected" into English.
-    syllables: HashSet<&'static str>,
+    syllables: HashSet<String>,
 }
 
 impl Lexicon {
