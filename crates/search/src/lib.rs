@@ -62,7 +62,8 @@ pub const TITLE_BOOST: Score = 2.0;
 /// The most hits one request returns.
 pub const MAX_LIMIT: usize = 100;
 /// A one-unit query lists passages holding only some of its words while fewer than this
-/// many passages hold it: a page never reaches them otherwise.
+/// many passages hold it; past that the largest page is filled without them, and the search
+/// costs what the passages holding the query cost.
 pub const PARTIAL_BELOW: usize = MAX_LIMIT;
 /// The furthest one can page.
 pub const MAX_OFFSET: usize = 10_000;
