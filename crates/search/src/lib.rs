@@ -204,7 +204,9 @@ impl Engine {
         let single = groups.len() == 1 && groups[0].len() == 1 && !groups[0][0].exact;
         let translator = &self.translator;
         let any_exact = groups.iter().flatten().any(|p| p.exact);
-        // One pass gives the page, the count and the facets.
+        // One pass gives the page, the count and the facets. Quoted text is a phrase of grams
+        // (Chinese, or English words as typed), exact by construction: marks hold their
+        // positions, whitespace none. No verification needed.
         let pass = |query: &dyn tantivy::query::Query| searcher.search(query, &(ranked(limit, offset), Count, FacetCollector(self.facet_shape)));
         let (top, total, facets) = if asked {
             let units: Vec<Prepared> = groups.iter().flatten().cloned().collect();
@@ -234,9 +236,6 @@ impl Engine {
             }
             found
         };
-
-        // Quoted text is a phrase of grams (Chinese, or English words as typed), exact by
-        // construction: marks hold their positions, whitespace none. No verification needed.
         response.total = total;
         response.facets = facets.resolve(self.outline(), &self.panel_facets);
         for ((score, _), addr) in top {

@@ -1,6 +1,7 @@
 //! Query preparation: each unit of a parsed query becomes what it may match — the text as
 //! typed, its synonyms, and for Latin words the English text and its Chinese translations —
-//! with the words it requires and the words it is ranked by. Nothing here touches the index.
+//! with the words it requires and the words it is ranked by. The index is only asked whether,
+//! and how often, a text occurs (`occurs`, `doc_freq`).
 
 use plansearch_analysis::{is_han, jieba, normalize, runs, word_tokens, RunKind};
 use tantivy::query::{EnableScoring, Query};
