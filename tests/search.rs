@@ -651,3 +651,59 @@ fn passages_with_only_some_words_are_listed_only_while_few_passages_hold_the_que
     seen.dedup();
     assert_eq!(seen, first);
 }
+
+/// Every query of the judged sets and the benchmark list, with and without a filter and an
+/// exclusion, on one plan and on three copies of it.
+fn pruning_queries() -> Vec<String> {
+    let mut qs: Vec<String> = Vec::new();
+    for set in ["queries.tsv", "queries_en.tsv", "blind.tsv"] {
+        let text = std::fs::read_to_string(repo().join("tests/relevance").join(set)).unwrap();
+        qs.extend(text.lines().skip(1).filter_map(|l| l.split('\t').next()).filter(|q| !q.is_empty()).map(String::from));
+    }
+    let bench = std::fs::read_to_string(repo().join("benches/queries.txt")).unwrap();
+    qs.extend(bench.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).map(String::from));
+    let extra: Vec<String> = qs.iter().take(40).flat_map(|q| [format!("{q} chapter:7"), format!("{q} -发展"), format!("{q} doc:copy-a")]).collect();
+    qs.extend(extra);
+    qs
+}
+
+#[test]
+fn the_pruned_search_gives_the_page_count_and_facets_of_scoring_every_match() {
+    // A keyword query scores a passage only as far as it can still reach the page
+    // (crates/search/src/topk.rs); scoring every match with tantivy must give the same.
+    for (name, pruned) in [("one plan", engine()), ("three plans", three_plans())] {
+        let full = pruned.exhaustive();
+        for q in pruning_queries() {
+            for (limit, offset) in [(10, 0), (3, 4), (100, 0)] {
+                let req = Request { q: q.clone(), limit, offset, ..Default::default() };
+                let (a, b) = (pruned.search(&req).unwrap(), full.search(&req).unwrap());
+                let at = |r: &Response| r.hits.iter().map(|h| (h.doc.clone(), h.id.clone())).collect::<Vec<_>>();
+                assert_eq!(a.total, b.total, "{name}: {q:?} (limit {limit}, offset {offset}): total");
+                assert_eq!(serde_json::to_value(&a.facets).unwrap(), serde_json::to_value(&b.facets).unwrap(), "{name}: {q:?}: facets");
+                assert_eq!(a.hits.len(), b.hits.len(), "{name}: {q:?}: hits");
+                // The same scores, up to the order their parts are added in; the same passages
+                // in the same order, but among scores that close (rounding may order them
+                // otherwise), and at the end of the page.
+                let close = |x: f32, y: f32| (x - y).abs() <= 1e-3 + 1e-5 * y.abs();
+                for (x, y) in a.hits.iter().zip(&b.hits) {
+                    assert!(close(x.score, y.score), "{name}: {q:?}: {} {} vs {} {}", x.id, x.score, y.id, y.score);
+                }
+                let mut start = 0;
+                while start < b.hits.len() {
+                    let mut end = start + 1;
+                    while end < b.hits.len() && close(b.hits[end].score, b.hits[end - 1].score) {
+                        end += 1;
+                    }
+                    if end < b.hits.len() {
+                        let mut x = at(&a)[start..end].to_vec();
+                        let mut y = at(&b)[start..end].to_vec();
+                        x.sort();
+                        y.sort();
+                        assert_eq!(x, y, "{name}: {q:?} (limit {limit}, offset {offset}): hits {start}..{end}");
+                    }
+                    start = end;
+                }
+            }
+        }
+    }
+}

@@ -1,6 +1,8 @@
-//! The tantivy query compiler: prepared units become one boolean query whose constant-score
-//! clauses are the ranking tiers (exact text, all words, some words) and whose BM25 clauses
-//! order passages within a tier; filters and exclusions wrap it.
+//! The query compiler: prepared units become a [`Plan`] — groups of constant-score clauses
+//! that are the ranking tiers (exact text, all words, some words) and BM25 clauses that
+//! order passages within a tier, with filters and exclusions. [`crate::topk`] runs a plan and
+//! reads only what can change the page; [`Plan::query`] is the same plan as one tantivy
+//! query. Questions and sentences compile to a tantivy query directly.
 
 use plansearch_analysis::normalize;
 use tantivy::collector::{Collector, TopDocs};
@@ -41,38 +43,35 @@ impl Engine {
     /// such a passage matches, or whether those words only add to the score of passages that
     /// match otherwise — the same scores, over far fewer passages. Also returns how many
     /// partial-match clauses there are.
-    pub(crate) fn build_query(
-        &self,
-        groups: &[Vec<Prepared>],
-        parsed: &Parsed,
-        single: bool,
-        relaxed: bool,
-        partial: Partial,
-    ) -> (Box<dyn Query>, usize) {
+    pub(crate) fn build_query(&self, groups: &[Vec<Prepared>], parsed: &Parsed, single: bool, relaxed: bool, partial: Partial) -> (Plan, usize) {
         let f = self.fields();
-        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut plan = Plan {
+            groups: vec![],
+            any_group: relaxed,
+            extras: vec![],
+            exclude: self.exclusions(parsed),
+            filters: self.filter_parts(&parsed.filters),
+        };
         let mut partials = 0;
-        let mut required: Vec<Box<dyn Query>> = Vec::new();
         for group in groups {
-            let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut alts: Vec<Fixed> = Vec::new();
             for p in group {
                 for alt in &p.alternatives {
                     let weight = alt.weight;
-                    if let Some(q) = self.presence_query(p.exact, alt) {
-                        alts.push((Occur::Should, Box::new(ConstScoreQuery::new(q, EXACT * weight))));
+                    if let Some(docs) = self.presence_docs(p.exact, alt) {
+                        alts.push(Fixed { docs, score: EXACT * weight });
                     }
                     if p.exact {
                         continue;
                     }
                     if alt.source == Source::Typed {
-                        if let Some(q) = self.opens_query(alt) {
-                            alts.push((Occur::Should, Box::new(ConstScoreQuery::new(q, OPENS * weight))));
+                        if let Some(docs) = self.opens_docs(alt) {
+                            alts.push(Fixed { docs, score: OPENS * weight });
                         }
                     }
                     let (field, words) = if alt.en { (f.en, english_words(&alt.text)) } else { (f.words, required_words(&alt.text)) };
                     if words.len() > 1 || (!alt.en && !words.is_empty()) {
-                        let all: Vec<(Occur, Box<dyn Query>)> = words.iter().map(|w| (Occur::Must, term_query(field, w))).collect();
-                        alts.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(all)), ALL_WORDS * weight))));
+                        alts.push(Fixed { docs: Docs::all(field, &words), score: ALL_WORDS * weight });
                     }
                     if single && (alt.source == Source::Typed || alt.en) {
                         // Partial matches, for a one-word query only: any word, scored below.
@@ -86,30 +85,20 @@ impl Engine {
                             ranking_words(&alt.text)
                         };
                         for w in some {
-                            let q: Box<dyn Query> = Box::new(ConstScoreQuery::new(term_query(field, &w), 1.0));
+                            let clause = Fixed { docs: Docs::all(field, std::slice::from_ref(&w)), score: 1.0 };
                             partials += 1;
                             match partial {
-                                Partial::Match => alts.push((Occur::Should, q)),
-                                Partial::ScoreOnly => must.push((Occur::Should, q)),
+                                Partial::Match => alts.push(clause),
+                                Partial::ScoreOnly => plan.extras.push(Extra::Fixed(clause)),
                             }
                         }
                     }
                 }
             }
-            if alts.is_empty() {
-                required.push(Box::new(EmptyQuery));
-            } else {
-                required.push(Box::new(BooleanQuery::new(alts)));
-            }
-            must.extend(self.ranking_clauses(group, 1.0));
+            plan.groups.push(alts);
+            plan.extras.extend(self.ranking_clauses(group, 1.0).into_iter().map(|(term, boost)| Extra::Bm25 { term, boost }));
         }
-        if relaxed {
-            must.push((Occur::Must, Box::new(BooleanQuery::new(required.into_iter().map(|q| (Occur::Should, q)).collect()))));
-        } else {
-            must.extend(required.into_iter().map(|q| (Occur::Must, q)));
-        }
-        must.extend(self.exclusions(parsed));
-        (self.filter_query(&parsed.filters, Box::new(BooleanQuery::new(must))), partials)
+        (plan, partials)
     }
 
     /// The query for a question or sentence: no unit is required; a passage scores by the
@@ -135,7 +124,7 @@ impl Engine {
             if !best.is_empty() {
                 any.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(best))));
             }
-            rank.extend(self.ranking_clauses(std::slice::from_ref(p), 0.2));
+            rank.extend(self.ranking_clauses(std::slice::from_ref(p), 0.2).into_iter().map(|(t, boost)| (Occur::Should, bm25_query(t, boost))));
         }
         // Neighbouring units near each other in the text: proximity counts.
         for pair in units.windows(2) {
@@ -173,71 +162,84 @@ impl Engine {
         }
         let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(BooleanQuery::new(any)))];
         must.extend(rank);
-        must.extend(self.exclusions(parsed));
+        must.extend(self.exclusions(parsed).into_iter().map(|q| (Occur::MustNot, q)));
         self.filter_query(&parsed.filters, Box::new(BooleanQuery::new(must)))
     }
 
     /// A passage holding the alternative as it stands: a phrase of grams (Chinese; quoted
     /// English as typed), or of stemmed English words.
     fn presence_query(&self, exact: bool, alt: &Alt) -> Option<Box<dyn Query>> {
+        self.presence_docs(exact, alt).map(|d| d.query())
+    }
+
+    fn presence_docs(&self, exact: bool, alt: &Alt) -> Option<Docs> {
         let f = self.fields();
         if !alt.en {
-            return gram_phrase_query(f.grams, &alt.text);
+            let mut docs = Docs::gram_phrase(f.grams, &alt.text)?;
+            if let Docs::Phrase { sure, .. } = &mut docs {
+                // Chinese text that is one word: a passage with that word holds the text.
+                let words = required_words(&alt.text);
+                if words.len() == 1 && words[0] == alt.text && alt.text.chars().all(plansearch_analysis::is_han) {
+                    *sure = Some(Term::from_field_text(f.words, &alt.text));
+                }
+            }
+            return Some(docs);
         }
         if exact {
             // Quoted: the words and marks as typed, stop words too, unstemmed.
-            return gram_phrase_query(f.en_grams, &normalize(&alt.text));
+            return Docs::gram_phrase(f.en_grams, &normalize(&alt.text));
         }
         let terms = plansearch_analysis::tokenizer::english_phrase(&alt.text);
         match terms.len() {
             0 => None,
-            1 => Some(term_query(f.en, &terms[0].1)),
-            _ => Some(Box::new(PhraseQuery::new_with_offset(terms.into_iter().map(|(at, t)| (at, Term::from_field_text(f.en, &t))).collect()))),
+            1 => Some(Docs::all(f.en, &[terms[0].1.clone()])),
+            _ => Some(Docs::Phrase { terms: terms.into_iter().map(|(at, t)| (at, Term::from_field_text(f.en, &t))).collect(), sure: None }),
         }
     }
 
     /// A passage opening a part of the plan whose title holds all the alternative's words.
     fn opens_query(&self, alt: &Alt) -> Option<Box<dyn Query>> {
+        self.opens_docs(alt).map(|d| d.query())
+    }
+
+    fn opens_docs(&self, alt: &Alt) -> Option<Docs> {
         let f = self.fields();
         let (field, words) = if alt.en { (f.opens_en, english_words(&alt.text)) } else { (f.opens, required_words(&alt.text)) };
-        if words.is_empty() {
-            return None;
-        }
-        Some(Box::new(BooleanQuery::new(words.iter().map(|w| (Occur::Must, term_query(field, w))).collect())))
+        (!words.is_empty()).then(|| Docs::all(field, &words))
     }
 
     /// BM25 over the typed words of a group's units, titles weighing more: orders passages
-    /// within a tier.
-    fn ranking_clauses(&self, group: &[Prepared], boost: Score) -> Vec<(Occur, Box<dyn Query>)> {
+    /// within a tier. Each term with its boost.
+    fn ranking_clauses(&self, group: &[Prepared], boost: Score) -> Vec<(Term, Score)> {
         let f = self.fields();
-        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut out = Vec::new();
         for p in group.iter().filter(|p| !p.exact) {
             for alt in p.alternatives.iter().filter(|a| a.source == Source::Typed) {
                 let (text, heading, words) =
                     if alt.en { (f.en, f.heading_en, english_words(&alt.text)) } else { (f.words, f.heading, ranking_words(&alt.text)) };
                 for w in words {
-                    out.push((Occur::Should, Box::new(BoostQuery::new(term_query(text, &w), boost))));
-                    out.push((Occur::Should, Box::new(BoostQuery::new(term_query(heading, &w), TITLE_BOOST * boost))));
+                    out.push((Term::from_field_text(text, &w), boost));
+                    out.push((Term::from_field_text(heading, &w), TITLE_BOOST * boost));
                 }
             }
         }
         out
     }
 
-    /// The excluded units, in Chinese and English.
-    fn exclusions(&self, parsed: &Parsed) -> Vec<(Occur, Box<dyn Query>)> {
+    /// The excluded units, in Chinese and English: a passage holding one is left out.
+    fn exclusions(&self, parsed: &Parsed) -> Vec<Box<dyn Query>> {
         let f = self.fields();
-        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
         for u in &parsed.exclude {
             if let Some(q) = gram_phrase_query(f.grams, &u.text) {
-                out.push((Occur::MustNot, q));
+                out.push(q);
             }
             let terms: Vec<(usize, Term)> =
                 plansearch_analysis::tokenizer::english_phrase(&u.text).into_iter().map(|(at, t)| (at, Term::from_field_text(f.en, &t))).collect();
             match terms.len() {
                 0 => {}
-                1 => out.push((Occur::MustNot, Box::new(TermQuery::new(terms[0].1.clone(), IndexRecordOption::Basic)))),
-                _ => out.push((Occur::MustNot, Box::new(PhraseQuery::new_with_offset(terms)))),
+                1 => out.push(Box::new(TermQuery::new(terms[0].1.clone(), IndexRecordOption::Basic))),
+                _ => out.push(Box::new(PhraseQuery::new_with_offset(terms))),
             }
         }
         out
@@ -245,28 +247,155 @@ impl Engine {
 
     /// `query` restricted by the filters.
     pub(crate) fn filter_query(&self, fl: &Filters, query: Box<dyn Query>) -> Box<dyn Query> {
-        let f = self.fields();
         let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
-        if let Some(d) = &fl.doc {
-            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.doc, d), IndexRecordOption::Basic))));
-        }
-        if let Some(c) = fl.chapter {
-            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_u64(f.chapter, c as u64), IndexRecordOption::Basic))));
-        }
-        if let Some(s) = &fl.section {
-            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.section, &s.to_string()), IndexRecordOption::Basic))));
-        }
-        if let Some(p) = &fl.panel {
-            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.panel, p), IndexRecordOption::Basic))));
-        }
-        if let Some(k) = &fl.kind {
-            must.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.kind, k), IndexRecordOption::Basic))));
-        }
-        if let Some(c) = &fl.company {
-            must.push((Occur::Must, gram_phrase_query(f.company, &normalize(c)).unwrap_or_else(|| Box::new(EmptyQuery))));
-        }
+        must.extend(self.filter_parts(fl).into_iter().map(|q| (Occur::Must, q)));
         Box::new(BooleanQuery::new(must))
     }
+
+    /// The filters, each a query every passage shown must match.
+    fn filter_parts(&self, fl: &Filters) -> Vec<Box<dyn Query>> {
+        let f = self.fields();
+        let mut must: Vec<Box<dyn Query>> = Vec::new();
+        if let Some(d) = &fl.doc {
+            must.push(Box::new(TermQuery::new(Term::from_field_text(f.doc, d), IndexRecordOption::Basic)));
+        }
+        if let Some(c) = fl.chapter {
+            must.push(Box::new(TermQuery::new(Term::from_field_u64(f.chapter, c as u64), IndexRecordOption::Basic)));
+        }
+        if let Some(s) = &fl.section {
+            must.push(Box::new(TermQuery::new(Term::from_field_text(f.section, &s.to_string()), IndexRecordOption::Basic)));
+        }
+        if let Some(p) = &fl.panel {
+            must.push(Box::new(TermQuery::new(Term::from_field_text(f.panel, p), IndexRecordOption::Basic)));
+        }
+        if let Some(k) = &fl.kind {
+            must.push(Box::new(TermQuery::new(Term::from_field_text(f.kind, k), IndexRecordOption::Basic)));
+        }
+        if let Some(c) = &fl.company {
+            must.push(gram_phrase_query(f.company, &normalize(c)).unwrap_or_else(|| Box::new(EmptyQuery)));
+        }
+        must
+    }
+}
+
+/// A keyword query, compiled: a passage matches when it holds every group (any group, when
+/// `any_group`), the filters and no exclusion; a group holds when one of its clauses does.
+/// Its score is the filters' scores, then each group's holding clauses, then the extras that
+/// hold — always added in this order, so a bound computed in the same order is never below
+/// the score (float addition is monotonic).
+pub(crate) struct Plan {
+    pub groups: Vec<Vec<Fixed>>,
+    pub any_group: bool,
+    /// Clauses that only add to the score of a passage that matches.
+    pub extras: Vec<Extra>,
+    pub exclude: Vec<Box<dyn Query>>,
+    pub filters: Vec<Box<dyn Query>>,
+}
+
+/// A constant-score clause: the passages `docs` finds score `score`.
+#[derive(Debug, Clone)]
+pub(crate) struct Fixed {
+    pub docs: Docs,
+    pub score: Score,
+}
+
+/// What only adds to a passage's score.
+#[derive(Debug, Clone)]
+pub(crate) enum Extra {
+    Fixed(Fixed),
+    /// BM25 of a term, times `boost`.
+    Bm25 {
+        term: Term,
+        boost: Score,
+    },
+}
+
+/// The passages a constant-score clause finds.
+#[derive(Debug, Clone)]
+pub(crate) enum Docs {
+    /// Those holding every term.
+    All(Vec<Term>),
+    /// Those holding the terms at these relative positions: a phrase (at least two terms).
+    /// `sure` is a term whose passages all hold it: the phrase as one word of the word
+    /// field (a word is a piece of its passage's text).
+    Phrase { terms: Vec<(usize, Term)>, sure: Option<Term> },
+}
+
+impl Docs {
+    fn all(field: tantivy::schema::Field, words: &[String]) -> Docs {
+        Docs::All(words.iter().map(|w| Term::from_field_text(field, w)).collect())
+    }
+
+    /// The exact text of a unit as a phrase of grams (all of one term when it is one gram).
+    fn gram_phrase(field: tantivy::schema::Field, normalized: &str) -> Option<Docs> {
+        let terms = plansearch_analysis::gram_phrase(normalized)?;
+        let mut terms: Vec<(usize, Term)> = covering(terms).into_iter().map(|(pos, t)| (pos, Term::from_field_text(field, &t))).collect();
+        Some(if terms.len() == 1 { Docs::All(vec![terms.remove(0).1]) } else { Docs::Phrase { terms, sure: None } })
+    }
+
+    /// These passages, as a tantivy query.
+    pub fn query(&self) -> Box<dyn Query> {
+        match self {
+            Docs::Phrase { terms, .. } => Box::new(PhraseQuery::new_with_offset(terms.clone())),
+            Docs::All(terms) => Self::every(terms.iter()),
+        }
+    }
+
+    fn every<'a>(terms: impl Iterator<Item = &'a Term>) -> Box<dyn Query> {
+        let mut all: Vec<(Occur, Box<dyn Query>)> =
+            terms.map(|t| (Occur::Must, Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic)) as Box<dyn Query>)).collect();
+        match all.len() {
+            0 => Box::new(EmptyQuery),
+            1 => all.remove(0).1,
+            _ => Box::new(BooleanQuery::new(all)),
+        }
+    }
+}
+
+impl Plan {
+    /// The plan as one tantivy query: the same matches and scores, every match scored.
+    pub fn query(&self) -> Box<dyn Query> {
+        let required: Vec<Box<dyn Query>> = self
+            .groups
+            .iter()
+            .map(|g| -> Box<dyn Query> {
+                if g.is_empty() {
+                    return Box::new(EmptyQuery);
+                }
+                Box::new(BooleanQuery::new(g.iter().map(|c| (Occur::Should, c.query())).collect()))
+            })
+            .collect();
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if self.any_group {
+            must.push((Occur::Must, Box::new(BooleanQuery::new(required.into_iter().map(|q| (Occur::Should, q)).collect()))));
+        } else {
+            must.extend(required.into_iter().map(|q| (Occur::Must, q)));
+        }
+        for e in &self.extras {
+            must.push((
+                Occur::Should,
+                match e {
+                    Extra::Fixed(c) => c.query(),
+                    Extra::Bm25 { term, boost } => bm25_query(term.clone(), *boost),
+                },
+            ));
+        }
+        must.extend(self.exclude.iter().map(|q| (Occur::MustNot, q.box_clone())));
+        let mut top: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(BooleanQuery::new(must)))];
+        top.extend(self.filters.iter().map(|q| (Occur::Must, q.box_clone())));
+        Box::new(BooleanQuery::new(top))
+    }
+}
+
+impl Fixed {
+    fn query(&self) -> Box<dyn Query> {
+        Box::new(ConstScoreQuery::new(self.docs.query(), self.score))
+    }
+}
+
+/// BM25 of a term, times `boost`.
+fn bm25_query(term: Term, boost: Score) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), boost))
 }
 
 /// The top hits by score, ties in reading order. tantivy breaks ties by document address,
@@ -285,12 +414,7 @@ pub(crate) fn term_query(field: tantivy::schema::Field, word: &str) -> Box<dyn Q
 
 /// The exact text of a unit as a phrase of grams (a single term when it is one gram).
 pub(crate) fn gram_phrase_query(field: tantivy::schema::Field, normalized: &str) -> Option<Box<dyn Query>> {
-    let terms = plansearch_analysis::gram_phrase(normalized)?;
-    if terms.len() == 1 {
-        return Some(Box::new(TermQuery::new(Term::from_field_text(field, &terms[0].1), IndexRecordOption::Basic)));
-    }
-    let terms = covering(terms);
-    Some(Box::new(PhraseQuery::new_with_offset(terms.into_iter().map(|(pos, t)| (pos, Term::from_field_text(field, &t))).collect())))
+    Docs::gram_phrase(field, normalized).map(|d| d.query())
 }
 
 /// The fewest of a phrase's overlapping bigrams that still fix every character: in a run of

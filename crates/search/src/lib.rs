@@ -30,6 +30,7 @@ mod prepare;
 pub mod query;
 mod response;
 pub mod synonyms;
+mod topk;
 
 use std::time::Instant;
 
@@ -42,7 +43,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Score, TantivyDocument, Term};
 
 pub use bilingual::Translator;
-pub use facets::{FacetCollector, FacetCounts, FacetShape};
+pub use facets::{FacetCollector, FacetCounts, FacetShape, Places};
 pub use hit::{breadcrumb, breadcrumb_en, english_spans, highlight_spans, Spans};
 pub use prepare::{required_words, MAX_UNITS};
 pub use query::{parse, Filters, Parsed, Unit, FILTER_NAMES, MAX_QUERY_CHARS};
@@ -90,8 +91,11 @@ pub struct Engine {
     pub translator: std::sync::Arc<Translator>,
     lexicon: std::sync::Arc<correct::Lexicon>,
     facet_shape: FacetShape,
+    places: std::sync::Arc<Places>,
     /// The outline's panels as facets, by panel number less one.
     panel_facets: std::sync::Arc<Vec<PanelFacet>>,
+    /// Score every match of a keyword query in full (see [`Engine::exhaustive`]).
+    exhaustive: bool,
 }
 
 impl Engine {
@@ -103,12 +107,26 @@ impl Engine {
         let lexicon = std::sync::Arc::new(correct::Lexicon::new(&index.vocab, english));
         let facet_shape = FacetShape::of(&index.meta.outline);
         let panel_facets = std::sync::Arc::new(facets::panel_facets(&index.meta.outline));
-        Engine { index, synonyms, translator, lexicon, facet_shape, panel_facets }
+        // Unreadable fast fields are read again by each search, which then reports the error.
+        let places = std::sync::Arc::new(Places::of(&index.reader.searcher()).unwrap_or_default());
+        Engine { index, synonyms, translator, lexicon, facet_shape, places, panel_facets, exhaustive: false }
+    }
+
+    /// This engine, scoring every match of a keyword query in full with tantivy instead of
+    /// only those that can still reach the page: the same answers, slower. For checking the
+    /// pruned search ([`topk`]) and measuring what it saves.
+    pub fn exhaustive(&self) -> Engine {
+        Engine { exhaustive: true, ..self.clone() }
     }
 
     /// The plan's table of contents, as the index build made it.
     pub fn outline(&self) -> &Outline {
         &self.index.meta.outline
+    }
+
+    /// The facet counter of a search.
+    pub fn facets(&self) -> FacetCollector {
+        FacetCollector { shape: self.facet_shape, places: self.places.clone() }
     }
 
     fn fields(&self) -> Fields {
@@ -178,7 +196,7 @@ impl Engine {
             // Filters alone browse: every passage they allow, in reading order.
             let query = self.filter_query(&parsed.filters, Box::new(tantivy::query::AllQuery));
             let collector = TopDocs::with_limit(limit).and_offset(offset).order_by_fast_field::<u64>("seq_no", tantivy::Order::Asc);
-            let (top, total, facets) = searcher.search(&query, &(collector, Count, FacetCollector(self.facet_shape)))?;
+            let (top, total, facets) = searcher.search(&query, &(collector, Count, self.facets()))?;
             for (_, addr) in top {
                 response.hits.push(make_hit(self.passage(&searcher, addr)?, 0.0, &[], &self.translator));
             }
@@ -207,18 +225,25 @@ impl Engine {
         // One pass gives the page, the count and the facets. Quoted text is a phrase of grams
         // (Chinese, or English words as typed), exact by construction: marks hold their
         // positions, whitespace none. No verification needed.
-        let pass = |query: &dyn tantivy::query::Query| searcher.search(query, &(ranked(limit, offset), Count, FacetCollector(self.facet_shape)));
         let (top, total, facets) = if asked {
             let units: Vec<Prepared> = groups.iter().flatten().cloned().collect();
-            pass(&*self.build_asked_query(&units, &parsed, reading))?
+            let query = self.build_asked_query(&units, &parsed, reading);
+            searcher.search(&*query, &(ranked(limit, offset), Count, self.facets()))?
         } else {
+            let pass = |plan: &compile::Plan| {
+                if self.exhaustive {
+                    searcher.search(&*plan.query(), &(ranked(limit, offset), Count, self.facets()))
+                } else {
+                    topk::run(&searcher, plan, limit, offset, self.facets())
+                }
+            };
             // Passages holding only some of a one-unit query's words rank below every passage
             // holding it, so they are listed only while those are few: a broad query's cost
             // is bounded by the passages that hold it, not by every passage sharing a word.
-            let (query, partials) = self.build_query(&groups, &parsed, single, false, Partial::ScoreOnly);
-            let mut found = pass(&*query)?;
+            let (plan, partials) = self.build_query(&groups, &parsed, single, false, Partial::ScoreOnly);
+            let mut found = pass(&plan)?;
             if partials > 0 && found.1 < PARTIAL_BELOW {
-                found = pass(&*self.build_query(&groups, &parsed, single, false, Partial::Match).0)?;
+                found = pass(&self.build_query(&groups, &parsed, single, false, Partial::Match).0)?;
             } else if partials > 1 {
                 response.interpreted.notes.push(format!(
                     "{} passages hold the query: passages holding only some of its words are not listed. {}个段落包含检索词，仅含其中部分词语的段落不再列出。",
@@ -228,7 +253,7 @@ impl Engine {
             // No passage has every term: rather than nothing, show passages with some of
             // them, and say so. Exact quotes stay exact.
             if groups.len() > 1 && !any_exact && found.1 == 0 {
-                found = pass(&*self.build_query(&groups, &parsed, single, true, Partial::Match).0)?;
+                found = pass(&self.build_query(&groups, &parsed, single, true, Partial::Match).0)?;
                 response.interpreted.notes.push(
                     "no passage has all the terms: showing passages with some of them. 没有段落同时包含所有检索词，以下为包含部分检索词的段落。"
                         .into(),
