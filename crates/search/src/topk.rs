@@ -74,10 +74,18 @@ pub(crate) fn run(
         let mut base = 0;
         while base < reader.max_doc() {
             let end = base.saturating_add(WINDOW).min(reader.max_doc());
-            segment.candidates(base, end, &mut window);
+            // The filters first: a window they allow nothing of is skipped, to where the
+            // next passage they allow is.
+            let mut allowed = [u64::MAX; WORDS];
             for f in &mut filter_docs {
-                and_docset(&mut **f, base, end, &mut window);
+                and_docset(&mut **f, base, end, &mut allowed);
             }
+            if !filter_docs.is_empty() && allowed.iter().all(|w| *w == 0) {
+                base = filter_docs.iter().map(|f| f.doc()).max().unwrap_or(tantivy::TERMINATED).max(end);
+                continue;
+            }
+            segment.candidates(base, end, &mut window);
+            window.iter_mut().zip(allowed).for_each(|(w, a)| *w &= a);
             for x in &mut exclude_docs {
                 let mut out = [0u64; WORDS];
                 fill_docset(&mut **x, base, end, &mut out);
@@ -124,9 +132,10 @@ fn get(bits: &Bits, at: u32) -> bool {
 
 /// Mark the documents in `base..end` that every one of `postings` holds (they move forward
 /// past them; none of the window is missed, as each starts the window at or before its next
-/// document).
+/// document, or behind the window).
 fn fill_all(postings: &mut [SegmentPostings], base: DocId, end: DocId, bits: &mut Bits) {
-    let Some(mut target) = postings.iter().map(|p| p.doc()).max() else { return };
+    // Postings left behind by a skipped window start at the window.
+    let Some(mut target) = postings.iter().map(|p| p.doc()).max().map(|d| d.max(base)) else { return };
     'next: while target < end {
         for p in postings.iter_mut() {
             let d = if p.doc() < target { p.seek(target) } else { p.doc() };
