@@ -8,7 +8,7 @@ use plansearch_analysis::normalize;
 use tantivy::collector::{Collector, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocId, Score, SegmentReader, Term};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
 use crate::prepare::{ranking_words, required_words, Alt, Prepared};
 use crate::query::{Filters, Parsed};
@@ -175,7 +175,7 @@ impl Engine {
     fn presence_docs(&self, exact: bool, alt: &Alt) -> Option<Docs> {
         let f = self.fields();
         if !alt.en {
-            let mut docs = Docs::gram_phrase(f.grams, &alt.text)?;
+            let mut docs = Docs::gram_phrase(&self.index.reader.searcher(), f.grams, &alt.text)?;
             if let Docs::Phrase { sure, .. } = &mut docs {
                 // Chinese text that is one word: a passage with that word holds the text.
                 let words = required_words(&alt.text);
@@ -187,7 +187,7 @@ impl Engine {
         }
         if exact {
             // Quoted: the words and marks as typed, stop words too, unstemmed.
-            return Docs::gram_phrase(f.en_grams, &normalize(&alt.text));
+            return Docs::gram_phrase(&self.index.reader.searcher(), f.en_grams, &normalize(&alt.text));
         }
         let terms = plansearch_analysis::tokenizer::english_phrase(&alt.text);
         match terms.len() {
@@ -231,7 +231,7 @@ impl Engine {
         let f = self.fields();
         let mut out: Vec<Box<dyn Query>> = Vec::new();
         for u in &parsed.exclude {
-            if let Some(q) = gram_phrase_query(f.grams, &u.text) {
+            if let Some(q) = gram_phrase_query(&self.index.reader.searcher(), f.grams, &u.text) {
                 out.push(q);
             }
             let terms: Vec<(usize, Term)> =
@@ -272,7 +272,7 @@ impl Engine {
             must.push(Box::new(TermQuery::new(Term::from_field_text(f.kind, k), IndexRecordOption::Basic)));
         }
         if let Some(c) = &fl.company {
-            must.push(gram_phrase_query(f.company, &normalize(c)).unwrap_or_else(|| Box::new(EmptyQuery)));
+            must.push(gram_phrase_query(&self.index.reader.searcher(), f.company, &normalize(c)).unwrap_or_else(|| Box::new(EmptyQuery)));
         }
         must
     }
@@ -326,10 +326,22 @@ impl Docs {
         Docs::All(words.iter().map(|w| Term::from_field_text(field, w)).collect())
     }
 
-    /// The exact text of a unit as a phrase of grams (all of one term when it is one gram).
-    fn gram_phrase(field: tantivy::schema::Field, normalized: &str) -> Option<Docs> {
-        let terms = plansearch_analysis::gram_phrase(normalized)?;
-        let mut terms: Vec<(usize, Term)> = covering(terms).into_iter().map(|(pos, t)| (pos, Term::from_field_text(field, &t))).collect();
+    /// The exact text of a unit as a phrase of grams (all of one term when it is one gram):
+    /// its [`covering`] grams, and its rarest gram when the cover leaves it out and it is far
+    /// rarer than any gram kept — the passages holding every chosen gram are those whose
+    /// positions are read, and a rare gram makes them few (城乡融合: 乡融, in a handful of
+    /// passages, where 城乡 and 融合 share thousands).
+    fn gram_phrase(searcher: &Searcher, field: tantivy::schema::Field, normalized: &str) -> Option<Docs> {
+        let all = plansearch_analysis::gram_phrase(normalized)?;
+        let mut terms = covering(all.clone());
+        let df = |t: &str| searcher.doc_freq(&Term::from_field_text(field, t)).unwrap_or(0);
+        if let Some(rare) = all.iter().filter(|t| !terms.contains(t)).min_by_key(|t| df(&t.1)) {
+            if df(&rare.1).saturating_mul(2) < terms.iter().map(|t| df(&t.1)).min().unwrap_or(0) {
+                terms.push(rare.clone());
+                terms.sort();
+            }
+        }
+        let mut terms: Vec<(usize, Term)> = terms.into_iter().map(|(pos, t)| (pos, Term::from_field_text(field, &t))).collect();
         Some(if terms.len() == 1 { Docs::All(vec![terms.remove(0).1]) } else { Docs::Phrase { terms, sure: None } })
     }
 
@@ -413,8 +425,8 @@ pub(crate) fn term_query(field: tantivy::schema::Field, word: &str) -> Box<dyn Q
 }
 
 /// The exact text of a unit as a phrase of grams (a single term when it is one gram).
-pub(crate) fn gram_phrase_query(field: tantivy::schema::Field, normalized: &str) -> Option<Box<dyn Query>> {
-    Docs::gram_phrase(field, normalized).map(|d| d.query())
+pub(crate) fn gram_phrase_query(searcher: &Searcher, field: tantivy::schema::Field, normalized: &str) -> Option<Box<dyn Query>> {
+    Docs::gram_phrase(searcher, field, normalized).map(|d| d.query())
 }
 
 /// The fewest of a phrase's overlapping bigrams that still fix every character: in a run of

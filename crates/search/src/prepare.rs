@@ -197,7 +197,7 @@ impl Engine {
         let f = self.index.fields;
         match plansearch_analysis::gram_phrase(text) {
             Some(terms) if terms.len() == 1 => searcher.doc_freq(&Term::from_field_text(f.grams, &terms[0].1)).unwrap_or(0) > 0,
-            Some(_) => gram_phrase_query(f.grams, text).is_some_and(|q| any_match(searcher, &*q)),
+            Some(_) => gram_phrase_query(searcher, f.grams, text).is_some_and(|q| any_match(searcher, &*q)),
             None => false,
         }
     }
@@ -209,7 +209,7 @@ impl Engine {
         let f = self.index.fields;
         match plansearch_analysis::gram_phrase(text) {
             Some(terms) if terms.len() == 1 => searcher.doc_freq(&Term::from_field_text(f.grams, &terms[0].1)).unwrap_or(0),
-            Some(_) => gram_phrase_query(f.grams, text).map_or(0, |q| passages_holding(searcher, &*q)),
+            Some(_) => gram_phrase_query(searcher, f.grams, text).map_or(0, |q| passages_holding(searcher, &*q)),
             None => 0,
         }
     }
