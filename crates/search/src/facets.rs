@@ -46,13 +46,20 @@ impl FacetCounts {
             shape,
             by_key: vec![0; keys.len()],
             keys,
-            documents: vec![0; shape.documents],
-            chapters: vec![0; shape.documents * shape.chapters],
-            panels: vec![0; shape.panels],
+            // Made when first counted into (see `add`): a segment counts by key.
+            documents: vec![],
+            chapters: vec![],
+            panels: vec![],
         }
     }
 
     fn add(&mut self, doc_no: u64, chapter: u64, panel_no: u64, n: u32) {
+        if self.documents.is_empty() {
+            let shape = self.shape;
+            self.documents = vec![0; shape.documents];
+            self.chapters = vec![0; shape.documents * shape.chapters];
+            self.panels = vec![0; shape.panels];
+        }
         // A value outside the shape (an index whose meta disagrees with its fast fields)
         // is not counted rather than a panic.
         let (d, c, p) = (doc_no as usize, chapter as usize, panel_no as usize);
@@ -129,6 +136,10 @@ impl FacetCounts {
             (&mut self.chapters, other.chapters),
             (&mut self.panels, other.panels),
         ] {
+            if mine.is_empty() {
+                *mine = theirs;
+                continue;
+            }
             for (a, b) in mine.iter_mut().zip(theirs) {
                 *a += b;
             }
@@ -259,7 +270,8 @@ impl Collector for FacetCollector {
     }
 
     fn merge_fruits(&self, fruits: Vec<FacetCounts>) -> tantivy::Result<FacetCounts> {
-        let mut all = FacetCounts::new(self.shape, self.places.keys.clone());
+        let mut fruits = fruits.into_iter();
+        let mut all = fruits.next().unwrap_or_else(|| FacetCounts::new(self.shape, self.places.keys.clone()));
         for f in fruits {
             all.merge(f);
         }

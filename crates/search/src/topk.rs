@@ -273,6 +273,13 @@ impl Clause {
         if let Some(t) = sure {
             clause.sure = read(t, IndexRecordOption::Basic)?;
         }
+        // The rarest term first: a passage without it is passed over at the first look. A
+        // phrase's candidates are the passages holding its two rarest terms: its check in
+        // place reads every term, so the others would only be looked up twice.
+        clause.postings.sort_by_key(|p| p.doc_freq());
+        if phrase {
+            clause.postings.truncate(2);
+        }
         Ok(clause)
     }
 
