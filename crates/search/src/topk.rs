@@ -373,6 +373,8 @@ enum ExtraAt {
 impl ExtraAt {
     fn max(&self) -> Score {
         match self {
+            // A term in no passage of the segment: the clause adds nothing to any of them.
+            ExtraAt::Fixed(c) if c.never => 0.0,
             ExtraAt::Fixed(c) => c.score,
             ExtraAt::Bm25 { max, .. } => *max,
         }
@@ -412,8 +414,10 @@ struct Segment {
     extras: Vec<ExtraAt>,
     /// The extras, largest maximum first: the order they are read in.
     order: Vec<usize>,
+    /// The extras' maxima, added in order: their part of every bound before one is read.
+    max_sum: Score,
     states: Vec<State>,
-    /// The extras' values for the current passage (their maximum until read).
+    /// The extras' values for the current passage, as they are read.
     values: Vec<Score>,
     filter_score: Score,
     buf: (Vec<u32>, Vec<u32>),
@@ -442,6 +446,7 @@ impl Segment {
                 (Extra::Bm25 { .. }, None) => return Err(tantivy::TantivyError::InternalError("a BM25 clause without its weight".into())),
             });
         }
+        let max_sum = extras.iter().fold(0.0, |s, e| s + e.max());
         let mut order: Vec<usize> = (0..extras.len()).collect();
         order.sort_by(|&a, &b| extras[b].max().total_cmp(&extras[a].max()));
         Ok(Segment {
@@ -453,6 +458,7 @@ impl Segment {
             any_group: plan.any_group,
             extras,
             order,
+            max_sum,
             filter_score: 0.0,
             buf: (Vec::new(), Vec::new()),
         })
@@ -523,12 +529,9 @@ impl Segment {
             }
             self.filter_score += f.score();
         }
-        for (v, e) in self.values.iter_mut().zip(&self.extras) {
-            *v = e.max();
-        }
         // The bound summed as the score is: exact, so a tie with the page's last hit is lost
         // by a later passage.
-        let first = self.sum();
+        let first = self.sum(self.max_sum);
         if lowest.is_some_and(|l| first < l.score || (first == l.score && seq > l.seq)) {
             return None;
         }
@@ -536,7 +539,7 @@ impl Segment {
         for k in 0..self.order.len() {
             let i = self.order[k];
             let value = self.extras[i].value(doc);
-            bound += value as f64 - self.values[i] as f64;
+            bound += value as f64 - self.extras[i].max() as f64;
             self.values[i] = value;
             if below(bound, lowest) {
                 return None;
@@ -558,20 +561,19 @@ impl Segment {
                 }
             }
         }
-        Some(self.sum())
+        Some(self.sum(self.values.iter().fold(0.0, |s, v| s + v)))
     }
 
-    /// The score as it stands — an unchecked phrase as if it held, an unread extra at its
-    /// maximum — always summed in the same order: filters, group clauses, extras.
-    fn sum(&self) -> Score {
-        let mut s = self.filter_score;
+    /// The score as it stands, given the extras' part (their values, or their maxima, added
+    /// in order): an unchecked phrase as if it held. Always summed in the same order — the
+    /// extras, the filters, the group clauses — so that a bound (maxima for unread values)
+    /// is never below the score: float addition is monotonic.
+    fn sum(&self, extras: Score) -> Score {
+        let mut s = extras + self.filter_score;
         for (c, st) in self.clauses.iter().zip(&self.states) {
             if *st != State::No {
                 s += c.score;
             }
-        }
-        for v in &self.values {
-            s += *v;
         }
         s
     }
