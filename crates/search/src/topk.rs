@@ -4,23 +4,25 @@
 //! tantivy scores every match of a query in full, and two parts of a plan are costly to score:
 //! the exact text (a phrase: the positions of its grams, read for every passage holding them
 //! all) and the BM25 clauses (a union over every passage holding any of the words, which for
-//! a common word is most of the corpus). Here the passages are the ones the plan's
-//! candidates find — every group's clauses, a phrase as all of its terms in any place — and
-//! for each, in turn:
+//! a common word is most of the corpus). Here the plan is read a window of [`WINDOW`]
+//! documents at a time: the filters first (a window they allow nothing of is skipped), then
+//! each group clause marks its passages in a bitset — a phrase by its two rarest terms, in
+//! any place — and the candidates are the groups combined, less the exclusions. For each
+//! candidate, in turn:
 //!
-//! 1. its groups are read from the postings; a phrase is checked only when the passage
-//!    would otherwise not match (no other clause of its group holds);
+//! 1. its groups are read from the bitsets; a phrase is checked in place only when nothing
+//!    else of its group holds, and never when its unit is one word the passage holds;
 //! 2. a match is counted and its facets added — `total` and the facets are exact;
-//! 3. a bound on its score (an unchecked phrase as if it held, an unread BM25 clause at its
-//!    maximum) is compared with the lowest score on the page so far: when below, the passage
-//!    cannot reach the page and is left;
-//! 4. otherwise its BM25 clauses are read, largest first, and then its phrases, largest
-//!    first, the bound tightening after each, until it falls below or the score is known.
+//! 3. a bound on its score (an unread extra at its maximum, an unchecked phrase as if it
+//!    held) is compared with the page's last hit: when below (or equal, for a later
+//!    passage), the passage cannot reach the page and is left;
+//! 4. otherwise its extras are read, largest maximum first, and then its phrases checked,
+//!    largest first, the bound tightening after each, until it falls below or the score is
+//!    known.
 //!
 //! The page is the same as tantivy's over [`Plan::query`] (a test holds them equal): the
-//! score is added in one fixed order, and the bound leaves a margin above the rounding of
-//! that sum. Exact phrases are checked only for the few passages that can still make the
-//! page, and BM25 clauses only for the passages that match.
+//! score is added in one fixed order (extras, filters, group clauses), so the first bound is
+//! exact; the later ones leave a margin above the rounding of that sum.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -234,7 +236,8 @@ fn below(bound: f64, lowest: Option<Hit>) -> bool {
 
 /// A constant-score clause in one segment: the postings of its terms.
 struct Clause {
-    /// Each term's postings, without positions: which passages hold them all.
+    /// Each term's postings, without positions, rarest first: which passages hold them all
+    /// (of a phrase, its two rarest terms: the candidates its check in place is asked about).
     postings: Vec<SegmentPostings>,
     /// A phrase: each term's postings with positions, and its place in the phrase.
     places: Vec<(u32, SegmentPostings)>,
@@ -243,7 +246,8 @@ struct Clause {
     /// A term is in no passage of this segment.
     never: bool,
     score: Score,
-    /// The passages of the current window holding every term, and those holding `sure`.
+    /// The passages of the current window holding every term of `postings`, and those
+    /// holding `sure`.
     bits: Bits,
     sure_bits: Bits,
 }
