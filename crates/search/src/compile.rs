@@ -177,11 +177,8 @@ impl Engine {
         if !alt.en {
             let mut docs = Docs::gram_phrase(&self.index.reader.searcher(), f.grams, &alt.text)?;
             if let Docs::Phrase { sure, .. } = &mut docs {
-                // Chinese text that is one word: a passage with that word holds the text.
-                let words = required_words(&alt.text);
-                if words.len() == 1 && words[0] == alt.text && alt.text.chars().all(plansearch_analysis::is_han) {
-                    *sure = Some(Term::from_field_text(f.words, &alt.text));
-                }
+                // A passage with a word that contains the text holds the text.
+                *sure = self.words.containing(&alt.text).into_iter().map(|w| Term::from_field_text(f.words, w)).collect();
             }
             return Some(docs);
         }
@@ -193,7 +190,7 @@ impl Engine {
         match terms.len() {
             0 => None,
             1 => Some(Docs::all(f.en, &[terms[0].1.clone()])),
-            _ => Some(Docs::Phrase { terms: terms.into_iter().map(|(at, t)| (at, Term::from_field_text(f.en, &t))).collect(), sure: None }),
+            _ => Some(Docs::Phrase { terms: terms.into_iter().map(|(at, t)| (at, Term::from_field_text(f.en, &t))).collect(), sure: vec![] }),
         }
     }
 
@@ -316,9 +313,9 @@ pub(crate) enum Docs {
     /// Those holding every term.
     All(Vec<Term>),
     /// Those holding the terms at these relative positions: a phrase (at least two terms).
-    /// `sure` is a term whose passages all hold it: the phrase as one word of the word
-    /// field (a word is a piece of its passage's text).
-    Phrase { terms: Vec<(usize, Term)>, sure: Option<Term> },
+    /// `sure` are terms whose passages all hold it: words of the word field that contain
+    /// the text (a word is a piece of its passage's text; see [`crate::words`]).
+    Phrase { terms: Vec<(usize, Term)>, sure: Vec<Term> },
 }
 
 impl Docs {
@@ -342,7 +339,7 @@ impl Docs {
             }
         }
         let mut terms: Vec<(usize, Term)> = terms.into_iter().map(|(pos, t)| (pos, Term::from_field_text(field, &t))).collect();
-        Some(if terms.len() == 1 { Docs::All(vec![terms.remove(0).1]) } else { Docs::Phrase { terms, sure: None } })
+        Some(if terms.len() == 1 { Docs::All(vec![terms.remove(0).1]) } else { Docs::Phrase { terms, sure: vec![] } })
     }
 
     /// These passages, as a tantivy query.

@@ -31,6 +31,7 @@ pub mod query;
 mod response;
 pub mod synonyms;
 mod topk;
+mod words;
 
 use std::time::Instant;
 
@@ -92,6 +93,8 @@ pub struct Engine {
     lexicon: std::sync::Arc<correct::Lexicon>,
     facet_shape: FacetShape,
     places: std::sync::Arc<Places>,
+    /// The Chinese words of the word field, by the character pairs they hold.
+    words: std::sync::Arc<words::Words>,
     /// The outline's panels as facets, by panel number less one.
     panel_facets: std::sync::Arc<Vec<PanelFacet>>,
     /// Score every match of a keyword query in full (see [`Engine::exhaustive`]).
@@ -109,7 +112,8 @@ impl Engine {
         let panel_facets = std::sync::Arc::new(facets::panel_facets(&index.meta.outline));
         // Unreadable fast fields are read again by each search, which then reports the error.
         let places = std::sync::Arc::new(Places::of(&index.reader.searcher()).unwrap_or_default());
-        Engine { index, synonyms, translator, lexicon, facet_shape, places, panel_facets, exhaustive: false }
+        let words = std::sync::Arc::new(words::Words::of(&index.reader.searcher(), index.fields.words));
+        Engine { index, synonyms, translator, lexicon, facet_shape, places, words, panel_facets, exhaustive: false }
     }
 
     /// This engine, scoring every match of a keyword query in full with tantivy instead of

@@ -241,13 +241,13 @@ struct Clause {
     postings: Vec<SegmentPostings>,
     /// A phrase: each term's postings with positions, and its place in the phrase.
     places: Vec<(u32, SegmentPostings)>,
-    /// A phrase: a term whose passages hold it (see [`Docs::Phrase`]).
-    sure: Option<SegmentPostings>,
+    /// A phrase: terms whose passages hold it (see [`Docs::Phrase`]).
+    sure: Vec<SegmentPostings>,
     /// A term is in no passage of this segment.
     never: bool,
     score: Score,
     /// The passages of the current window holding every term of `postings`, and those
-    /// holding `sure`.
+    /// holding a `sure` term.
     bits: Bits,
     sure_bits: Bits,
 }
@@ -258,11 +258,18 @@ impl Clause {
             Ok(reader.inverted_index(t.field())?.read_postings(t, option)?)
         };
         let (terms, phrase, sure): (Vec<(u32, &tantivy::Term)>, bool, _) = match &c.docs {
-            Docs::All(t) => (t.iter().map(|t| (0, t)).collect(), false, None),
-            Docs::Phrase { terms, sure } => (terms.iter().map(|(at, t)| (*at as u32, t)).collect(), true, sure.as_ref()),
+            Docs::All(t) => (t.iter().map(|t| (0, t)).collect(), false, &[][..]),
+            Docs::Phrase { terms, sure } => (terms.iter().map(|(at, t)| (*at as u32, t)).collect(), true, &sure[..]),
         };
-        let mut clause =
-            Clause { postings: vec![], places: vec![], sure: None, never: terms.is_empty(), score: c.score, bits: [0; WORDS], sure_bits: [0; WORDS] };
+        let mut clause = Clause {
+            postings: vec![],
+            places: vec![],
+            sure: vec![],
+            never: terms.is_empty(),
+            score: c.score,
+            bits: [0; WORDS],
+            sure_bits: [0; WORDS],
+        };
         for (at, term) in terms {
             match read(term, IndexRecordOption::Basic)? {
                 Some(p) => clause.postings.push(p),
@@ -274,8 +281,8 @@ impl Clause {
                 }
             }
         }
-        if let Some(t) = sure {
-            clause.sure = read(t, IndexRecordOption::Basic)?;
+        for t in sure {
+            clause.sure.extend(read(t, IndexRecordOption::Basic)?);
         }
         // The rarest term first: a passage without it is passed over at the first look. A
         // phrase's candidates are the passages holding its two rarest terms: its check in
@@ -298,7 +305,7 @@ impl Clause {
         if !self.never {
             fill_all(&mut self.postings, base, end, &mut self.bits);
         }
-        if let Some(p) = &mut self.sure {
+        for p in &mut self.sure {
             fill_all(std::slice::from_mut(p), base, end, &mut self.sure_bits);
         }
     }
