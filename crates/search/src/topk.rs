@@ -11,7 +11,8 @@
 //! candidate, in turn:
 //!
 //! 1. its groups are read from the bitsets; a phrase is checked in place only when nothing
-//!    else of its group holds, and never when its unit is one word the passage holds;
+//!    else of its group holds, and never in a passage holding a word that contains it
+//!    (`crate::words`);
 //! 2. a match is counted and its facets added — `total` and the facets are exact;
 //! 3. a bound on its score (an unread extra at its maximum, an unchecked phrase as if it
 //!    held) is compared with the page's last hit: when below (or equal, for a later
