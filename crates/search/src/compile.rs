@@ -277,9 +277,9 @@ impl Engine {
 
 /// A keyword query, compiled: a passage matches when it holds every group (any group, when
 /// `any_group`), the filters and no exclusion; a group holds when one of its clauses does.
-/// Its score is the filters' scores, then each group's holding clauses, then the extras that
-/// hold — always added in this order, so a bound computed in the same order is never below
-/// the score (float addition is monotonic).
+/// Its score is the sum of the scores of the filters, of each group's clauses that hold and
+/// of the extras that hold ([`crate::topk`] adds them in one fixed order, so that its bounds
+/// are never below a score).
 pub(crate) struct Plan {
     pub groups: Vec<Vec<Fixed>>,
     pub any_group: bool,
