@@ -204,20 +204,7 @@ pub(crate) fn edit_distance(a: &str, b: &str, max: usize) -> usize {
 /// The English words of the translation with their document frequencies, from the
 /// unstemmed `en_grams` field.
 pub(crate) fn english_words(searcher: &Searcher, field: tantivy::schema::Field) -> Vec<(String, u32)> {
-    let mut counts: HashMap<String, u32> = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field) else { continue };
-        let Ok(mut stream) = inverted.terms().stream() else { continue };
-        while stream.advance() {
-            let Ok(word) = std::str::from_utf8(stream.key()) else { continue };
-            if word.len() >= 3 && word.chars().all(|c| c.is_ascii_lowercase()) {
-                *counts.entry(word.to_string()).or_default() += stream.value().doc_freq;
-            }
-        }
-    }
-    let mut out: Vec<(String, u32)> = counts.into_iter().collect();
-    out.sort();
-    out
+    crate::words::field_terms(searcher, field, |word| word.len() >= 3 && word.chars().all(|c| c.is_ascii_lowercase()))
 }
 
 /// Record a correction once.

@@ -25,19 +25,7 @@ pub(crate) struct Words {
 
 impl Words {
     pub(crate) fn of(searcher: &Searcher, field: tantivy::schema::Field) -> Words {
-        let mut counts: HashMap<String, u32> = HashMap::new();
-        for segment in searcher.segment_readers() {
-            let Ok(inverted) = segment.inverted_index(field) else { continue };
-            let Ok(mut stream) = inverted.terms().stream() else { continue };
-            while stream.advance() {
-                let Ok(word) = std::str::from_utf8(stream.key()) else { continue };
-                if word.chars().count() >= 3 && word.chars().all(is_han) {
-                    *counts.entry(word.to_string()).or_default() += stream.value().doc_freq;
-                }
-            }
-        }
-        let mut words: Vec<(String, u32)> = counts.into_iter().collect();
-        words.sort();
+        let words = field_terms(searcher, field, |word| word.chars().count() >= 3 && word.chars().all(is_han));
         let mut by_pair: HashMap<[char; 2], Vec<u32>> = HashMap::new();
         for (i, (w, _)) in words.iter().enumerate() {
             let chars: Vec<char> = w.chars().collect();
@@ -67,4 +55,23 @@ impl Words {
         found.truncate(MAX_SURE);
         found.into_iter().map(|(w, _)| w.as_str()).collect()
     }
+}
+
+/// The terms of a field that `keep` keeps, each with the number of passages holding it, in
+/// dictionary order: read from every segment's term dictionary.
+pub(crate) fn field_terms(searcher: &Searcher, field: tantivy::schema::Field, keep: impl Fn(&str) -> bool) -> Vec<(String, u32)> {
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else { continue };
+        let Ok(mut stream) = inverted.terms().stream() else { continue };
+        while stream.advance() {
+            let Ok(word) = std::str::from_utf8(stream.key()) else { continue };
+            if keep(word) {
+                *counts.entry(word.to_string()).or_default() += stream.value().doc_freq;
+            }
+        }
+    }
+    let mut out: Vec<(String, u32)> = counts.into_iter().collect();
+    out.sort();
+    out
 }
